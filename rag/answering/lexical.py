@@ -1,0 +1,60 @@
+"""Content-word overlap between a question and a sentence, with light stemming."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours yourself s t don t say said says tell told
+    according did does mention mentioned article document""".split()
+)
+
+
+def stem(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    word = word.split("'")[0]
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]  # admitted -> admitt -> admit
+            return word
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+
+
+def overlap(question_terms: set[str], sentence: str) -> float:
+    """Share of the question's content terms found in the sentence (0..1)."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(sentence)) / len(question_terms)
+
+
+_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*|\d[\d.,]*)")
+
+
+def named_terms(question: str) -> set[str]:
+    """Capitalised words (not the first word) and numbers: names the answer must mention."""
+    words = question.split()
+    rest = " ".join(words[1:])
+    return {
+        m.group(0).lower().split("’")[0].split("'")[0].rstrip(".,")
+        for m in _NAME.finditer(rest)
+        if m.group(0).lower() not in STOPWORDS
+    } - {""}
+
+
+def missing_names(question: str, text: str) -> set[str]:
+    """Names from the question that appear nowhere in ``text`` (prefix match, 5 chars)."""
+    lowered = text.lower()
+    return {name for name in named_terms(question) if name[:5] not in lowered}

@@ -1,0 +1,207 @@
+"""The ``rag`` command: the one shell that wires the stages (rag, index, ui, eval) together."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import rag  # noqa: F401  (offline guards first)
+from rag.errors import InputError, RagError
+from rag.settings import Settings, load_settings
+
+log = logging.getLogger("rag")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description=__doc__)
+    parser.add_argument("--store", type=Path, help="store directory (default .rag/, RAG_STORE)")
+    parser.add_argument("--collection", help="collection name (default 'default')")
+    parser.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="add or update documents in the store")
+    ingest.add_argument("paths", nargs="*", type=Path, default=[Path("seeds")])
+    ingest.add_argument("--json", action="store_true", help="print a JSON summary")
+    ingest.add_argument("--strict", action="store_true", help="any failed file is fatal")
+
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--batch", type=Path, help="questions file: plain lines or JSONL")
+    ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+
+    sources = sub.add_parser("sources", help="list ingested documents")
+    sources.add_argument("--json", action="store_true")
+
+    ui = sub.add_parser("ui", help="start the chat UI")
+    ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    ui.add_argument("--port", type=int, help="port (default 7860)")
+    ui.add_argument("--auth", help="user:password required to open the UI")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    _quiet_libraries(args.debug)
+    try:
+        settings = load_settings(
+            store=args.store, collection=args.collection, chroma_url=args.chroma_url
+        )
+        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "sources": cmd_sources, "ui": cmd_ui}
+        return handler[args.command](args, settings)
+    except RagError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from index.ingest import ingest_paths
+
+    report = ingest_paths(args.paths, settings, progress=sys.stderr.isatty() and not args.json)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(
+            f"added {len(report.added)}, updated {len(report.updated)}, "
+            f"unchanged {len(report.unchanged)}, skipped {len(report.skipped)}, "
+            f"failed {len(report.failed)}; {report.chunks_embedded} chunks embedded "
+            f"in {report.seconds:.1f}s"
+        )
+        for item in report.skipped:
+            print(f"skipped {item['path']}: {item['reason']}", file=sys.stderr)
+        for item in report.failed:
+            print(f"failed {item['path']}: {item['reason']}", file=sys.stderr)
+    if report.failed and (args.strict or not (report.added or report.updated or report.unchanged)):
+        return 1
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.engine import RagEngine, check_question
+
+    if args.batch is None:
+        check_question(args.question or "")
+    elif args.question:
+        raise InputError("give either a question or --batch FILE, not both")
+    questions = list(read_batch(args.batch)) if args.batch else [args.question]
+    engine = RagEngine(settings)
+    for question in questions:
+        if args.json:
+            try:
+                answer = engine.ask(question).to_json()
+            except InputError as exc:  # one bad line in a batch does not stop the rest
+                if args.batch is None:
+                    raise
+                answer = {"question": question, "error": str(exc)}
+            print(json.dumps(answer, ensure_ascii=False), flush=True)
+        else:
+            print_answer(engine, question, stream=args.stream, out=sys.stdout)
+    return 0
+
+
+def read_batch(path: Path) -> Iterator[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the questions file {path}: {exc}") from None
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                record: Any = json.loads(line)
+                yield str(record["question"])
+            except (ValueError, KeyError, TypeError):
+                raise InputError(
+                    f"{path}:{number}: not a JSON object with a 'question' field"
+                ) from None
+        else:
+            yield line
+
+
+def print_answer(engine: Any, question: str, *, stream: bool, out: TextIO) -> None:
+    from rag.models import Answer
+
+    answer: Answer | None = None
+    for event in engine.stream(question):
+        if isinstance(event, Answer):
+            answer = event
+        elif stream:
+            out.write(event.text)
+            out.flush()
+    assert answer is not None
+    out.write("\n" if stream else answer.answer + "\n")
+    if answer.refused:
+        return
+    out.write("\nSources:\n")
+    for c in answer.citations:
+        page = f", page {c.page}" if c.page is not None else ""
+        out.write(f"[{c.id}] {display_source(c.source)}{page} (score {c.score:.3f})\n")
+        out.write("    " + " ".join(c.text.split()) + "\n")
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.store import Store
+
+    docs = Store(settings).documents()
+    if args.json:
+        print(json.dumps([d.__dict__ for d in docs], ensure_ascii=False))
+        return 0
+    for d in docs:
+        print(f"{d.chunks:6d} chunks  {d.ingested_at}  {display_source(d.source)}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.app import launch
+
+    if args.host:
+        settings.host = args.host
+    if args.port is not None:
+        settings.port = args.port
+    launch(settings, auth=args.auth)
+    return 0
+
+
+def display_source(source: str) -> str:
+    """A source path relative to the working directory when it lies below it."""
+    try:
+        return str(Path(source).relative_to(Path.cwd()))
+    except ValueError:
+        return source
+
+
+def _quiet_libraries(debug: bool) -> None:
+    if debug:
+        return
+    for name in (
+        "httpx",
+        "chromadb",
+        "sentence_transformers",
+        "transformers",
+        "llama_index",
+        "bm25s",
+    ):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        import transformers
+
+        transformers.utils.logging.disable_progress_bar()
+    except Exception:  # pragma: no cover - transformers missing or changed
+        pass

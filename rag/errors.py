@@ -1,0 +1,33 @@
+"""One exception family. Every message says what went wrong and what the user can do."""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class: the CLI and UI show ``str(error)`` to the user, never a traceback."""
+
+    exit_code = 1
+
+
+class ConfigError(RagError):
+    """Settings are invalid or incomplete (e.g. an LLM backend without a model)."""
+
+    exit_code = 2
+
+
+class InputError(RagError):
+    """A question, path or file given by the user cannot be used."""
+
+    exit_code = 2
+
+
+class StoreMissingError(RagError):
+    """The store or collection does not exist yet."""
+
+    exit_code = 3
+
+
+class LLMError(RagError):
+    """The language-model server failed, timed out or answered garbage."""
+
+    exit_code = 4

@@ -1,0 +1,128 @@
+"""Hybrid retrieval: dense (Chroma) and BM25, fused by reciprocal rank, through LlamaIndex."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from rag.models import Passage
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import BaseNode, NodeWithScore
+
+    from rag.settings import Settings
+    from rag.store import Store
+
+log = logging.getLogger(__name__)
+
+# How many candidates each retriever contributes before fusion, relative to top_k.
+CANDIDATE_FACTOR = 2
+
+
+class HybridRetriever:
+    """Builds the LlamaIndex retrievers once and rebuilds BM25 only when the store changes."""
+
+    def __init__(self, settings: Settings, store: Store, embed_model: BaseEmbedding) -> None:
+        self.settings = settings
+        self.store = store
+        self.embed_model = embed_model
+        self._dense: BaseRetriever | None = None
+        self._bm25: BaseRetriever | None = None
+        self._bm25_key: tuple[int, int] | None = None
+
+    def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]:
+        from llama_index.core.retrievers import QueryFusionRetriever
+        from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+
+        k = top_k or self.settings.top_k
+        mode = self.settings.retrieval
+        retrievers = []
+        if mode in ("hybrid", "dense"):
+            retrievers.append(self._dense_retriever(k * CANDIDATE_FACTOR))
+        if mode in ("hybrid", "bm25"):
+            bm25 = self._bm25_retriever(k * CANDIDATE_FACTOR)
+            if bm25 is not None:
+                retrievers.append(bm25)
+        if len(retrievers) == 1:
+            results = retrievers[0].retrieve(query)
+        else:
+            from llama_index.core.llms import MockLLM
+
+            fusion = QueryFusionRetriever(
+                retrievers,
+                llm=MockLLM(),  # never used: num_queries=1 means no query generation
+                mode=FUSION_MODES.RECIPROCAL_RANK,
+                similarity_top_k=k * CANDIDATE_FACTOR,
+                num_queries=1,
+                use_async=False,
+            )
+            results = fusion.retrieve(query)
+        return deduplicate([to_passage(r) for r in results])[:k]
+
+    def _dense_retriever(self, k: int) -> BaseRetriever:
+        if self._dense is None:
+            from llama_index.core import VectorStoreIndex
+
+            index = VectorStoreIndex.from_vector_store(
+                self.store.vector_store(), embed_model=self.embed_model
+            )
+            self._dense = index.as_retriever(similarity_top_k=k)
+        self._dense.similarity_top_k = k  # type: ignore[attr-defined]
+        return self._dense
+
+    def _bm25_retriever(self, k: int) -> BaseRetriever | None:
+        key = (self.store.count(), self.store.version)
+        if key[0] == 0:
+            return None
+        if self._bm25 is None or self._bm25_key != key:
+            from llama_index.retrievers.bm25 import BM25Retriever
+
+            nodes: list[BaseNode] = list(self.store.nodes())
+            self._bm25 = BM25Retriever.from_defaults(
+                nodes=nodes, similarity_top_k=min(k, len(nodes))
+            )
+            self._bm25_key = key
+        self._bm25.similarity_top_k = min(k, key[0])  # type: ignore[attr-defined]
+        return self._bm25
+
+
+def to_passage(result: NodeWithScore) -> Passage:
+    node = result.node
+    meta: dict[str, Any] = node.metadata
+    page = meta.get("page")
+    return Passage(
+        chunk_id=node.node_id,
+        doc_id=str(meta.get("doc_id") or node.ref_doc_id or ""),
+        source=str(meta.get("source", "")),
+        text=node.get_content(),
+        score=float(result.score or 0.0),
+        start_char=_int_or_none(meta.get("start_char")),
+        end_char=_int_or_none(meta.get("end_char")),
+        page=page if isinstance(page, int) and page >= 0 else None,
+    )
+
+
+def deduplicate(passages: list[Passage]) -> list[Passage]:
+    """Drop passages whose text span lies inside a better-ranked passage of the same page."""
+    kept: list[Passage] = []
+    for p in passages:
+        if any(_contains(k, p) for k in kept):
+            continue
+        kept.append(p)
+    return kept
+
+
+def _contains(outer: Passage, inner: Passage) -> bool:
+    if outer.chunk_id == inner.chunk_id or outer.text == inner.text:
+        return True
+    if (outer.source, outer.page) != (inner.source, inner.page):
+        return False
+    if None in (outer.start_char, outer.end_char, inner.start_char, inner.end_char):
+        return False
+    return outer.start_char <= inner.start_char and inner.end_char <= outer.end_char  # type: ignore[operator]
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

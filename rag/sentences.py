@@ -1,0 +1,69 @@
+"""Sentence boundaries with character offsets, shared by chunking and answering."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets), then whitespace.
+# Abbreviations such as "Mr." or "U.S." and single initials do not end a sentence.
+_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "u.s", "u.k",
+    "no", "fig", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "al", "approx", "dept", "gen", "gov", "sen", "rep",
+}  # fmt: skip
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:end].rstrip(".!?…\"'”’)]").lower().lstrip("(\"'“‘")
+    if word in _ABBREVIATIONS:
+        return True
+    return len(word) == 1 and word.isalpha() and text[end - 1] == "."
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of the sentences in ``text``, whitespace trimmed.
+
+    Paragraph breaks always end a sentence, so headings and list items stay separate.
+    """
+    spans: list[tuple[int, int]] = []
+    for para_start, para_end in _paragraphs(text):
+        cursor = para_start
+        for match in _END.finditer(text, para_start, para_end):
+            if text[match.start()] == "." and _is_abbreviation(text, match.start() + 1):
+                continue
+            if _next_is_lowercase(text, match.end(), para_end):
+                continue
+            _append_trimmed(text, cursor, match.end(), spans)
+            cursor = match.end()
+        _append_trimmed(text, cursor, para_end, spans)
+    return spans
+
+
+def _next_is_lowercase(text: str, pos: int, end: int) -> bool:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos < end and text[pos].islower()
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    bounds = []
+    cursor = 0
+    for match in _PARAGRAPH.finditer(text):
+        bounds.append((cursor, match.start()))
+        cursor = match.end()
+    bounds.append((cursor, len(text)))
+    return bounds
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))

@@ -1,0 +1,207 @@
+"""The Chroma store (embedded on disk, or a Chroma server), used through LlamaIndex."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from rag.errors import ConfigError, RagError, StoreMissingError
+from rag.models import Chunk
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import BaseNode, TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_ADD_BATCH = 1000
+
+
+@dataclass
+class DocumentInfo:
+    """One ingested document as listed by ``rag sources``."""
+
+    source: str
+    doc_id: str
+    chunks: int
+    pages: int
+    ingested_at: str
+
+
+class Store:
+    """A Chroma collection holding chunks, their embeddings and their offsets.
+
+    Every chunk's metadata carries ``source``, ``doc_id``, ``page`` (-1 when the format has no
+    pages), ``start_char``, ``end_char``, ``chunk_index`` and ``ingested_at``.
+    """
+
+    def __init__(self, settings: Settings, *, create: bool = False) -> None:
+        self.settings = settings
+        self._client = _make_client(settings, create=create)
+        self.name = settings.collection
+        try:
+            if create:
+                self._collection = self._client.get_or_create_collection(
+                    self.name, metadata={"hnsw:space": "cosine"}
+                )
+            else:
+                self._collection = self._client.get_collection(self.name)
+        except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
+            if create:
+                raise RagError(f"cannot open collection {self.name!r}: {exc}") from exc
+            raise StoreMissingError(
+                f"no collection {self.name!r} in the store at {_where(settings)}; "
+                "run `rag ingest` first"
+            ) from None
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """Bumped on every write by this process; readers use it to refresh caches."""
+        return self._version
+
+    def vector_store(self) -> ChromaVectorStore:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._collection)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def add(
+        self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], when: str
+    ) -> None:
+        nodes: list[BaseNode] = [
+            to_node(c, e, when) for c, e in zip(chunks, embeddings, strict=True)
+        ]
+        vector_store = self.vector_store()
+        for k in range(0, len(nodes), _ADD_BATCH):
+            vector_store.add(nodes[k : k + _ADD_BATCH])
+        self._version += 1
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        for k in range(0, len(chunk_ids), _ADD_BATCH):
+            self._collection.delete(ids=list(chunk_ids[k : k + _ADD_BATCH]))
+        self._version += 1
+
+    def chunk_ids(self, *, source: str | None = None, doc_id: str | None = None) -> list[str]:
+        where: dict[str, Any] | None = None
+        if source is not None and doc_id is not None:
+            where = {"$and": [{"source": source}, {"doc_id": doc_id}]}
+        elif source is not None:
+            where = {"source": source}
+        elif doc_id is not None:
+            where = {"doc_id": doc_id}
+        got = self._collection.get(where=where, include=[])
+        return list(got["ids"])
+
+    def metadatas(self) -> list[dict[str, Any]]:
+        return [meta for _, meta in self.metadatas_with_ids()]
+
+    def metadatas_with_ids(self) -> list[tuple[str, dict[str, Any]]]:
+        got = self._collection.get(include=["metadatas"])
+        return [
+            (cid, public_metadata(m or {}))
+            for cid, m in zip(got["ids"], got["metadatas"], strict=True)
+        ]
+
+    def documents(self) -> list[DocumentInfo]:
+        """Documents in the collection, one per (source, doc_id), sorted by source."""
+        groups: dict[tuple[str, str], dict[str, Any]] = {}
+        for meta in self.metadatas():
+            key = (str(meta.get("source", "")), str(meta.get("doc_id", "")))
+            g = groups.setdefault(key, {"chunks": 0, "pages": set(), "when": ""})
+            g["chunks"] += 1
+            page = meta.get("page")
+            if isinstance(page, int) and page >= 0:
+                g["pages"].add(page)
+            g["when"] = max(g["when"], str(meta.get("ingested_at", "")))
+        return [
+            DocumentInfo(src, doc, g["chunks"], len(g["pages"]), g["when"])
+            for (src, doc), g in sorted(groups.items())
+        ]
+
+    def nodes(self) -> list[TextNode]:
+        """Every chunk as a LlamaIndex node (text and metadata, no embedding)."""
+        from llama_index.core.schema import TextNode
+
+        got = self._collection.get(include=["documents", "metadatas"])
+        out = []
+        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            out.append(TextNode(id_=cid, text=text or "", metadata=public_metadata(meta or {})))
+        return out
+
+
+def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    node = TextNode(
+        id_=chunk.chunk_id,
+        text=chunk.text,
+        embedding=list(embedding),
+        start_char_idx=chunk.start_char,
+        end_char_idx=chunk.end_char,
+        metadata={
+            "source": chunk.source,
+            "page": -1 if chunk.page is None else chunk.page,
+            "start_char": chunk.start_char,
+            "end_char": chunk.end_char,
+            "chunk_index": chunk.chunk_index,
+            "ingested_at": when,
+        },
+        excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
+                                      "chunk_index", "ingested_at"],
+        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at"],
+    )  # fmt: skip
+    node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
+    return node
+
+
+_INTERNAL_KEYS = {"_node_content", "_node_type", "document_id", "ref_doc_id"}
+
+
+def public_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata without LlamaIndex's serialized copy of the node."""
+    return {k: v for k, v in meta.items() if k not in _INTERNAL_KEYS}
+
+
+def _where(settings: Settings) -> str:
+    return settings.chroma_url or str(settings.store)
+
+
+def _make_client(settings: Settings, *, create: bool) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(
+                f"RAG_CHROMA_URL must look like http://host:port, got {url.geturl()!r}"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise RagError(
+                f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
+            ) from None
+    path = settings.store
+    if not create and not path.is_dir():
+        raise StoreMissingError(f"no store at {path}; run `rag ingest` first")
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"the store path {path} is a file, not a directory")
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        raise RagError(f"cannot open the store at {path}: {exc}") from None

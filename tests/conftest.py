@@ -1,0 +1,65 @@
+"""Shared fixtures: a real Chroma store on disk in a temp dir, the real embedding model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import rag  # noqa: F401  (offline guards)
+from rag.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a store holding the ingested seeds (ingested once per test session)."""
+    from index.ingest import ingest_paths
+
+    settings = load_settings(store=tmp_path_factory.mktemp("seed-store"))
+    report = ingest_paths([SEEDS], settings)
+    assert report.added and not report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_settings: Settings):  # type: ignore[no-untyped-def]
+    from rag.engine import RagEngine
+
+    return RagEngine(seed_settings)
+
+
+@pytest.fixture
+def fresh_settings(tmp_path: Path) -> Settings:
+    return load_settings(store=tmp_path / "store")
+
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> RunCli:
+    """Run the real `rag` command in a subprocess with a clean RAG_* environment."""
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:  # fmt: skip
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+        full_env.pop("OPENAI_API_KEY", None)
+        full_env["PYTHONPATH"] = str(ROOT)
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "rag", *args],
+            cwd=cwd or tmp_path,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
