@@ -26,10 +26,6 @@ from rag.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
 
-# Chunks embedded per model call across files: large enough to keep the model's batches full
-# when files are small, small enough that progress moves and memory stays bounded.
-EMBED_WINDOW = 256
-
 
 class StrictModeError(RagError):
     """``--strict``: a file failed, so nothing was written."""
@@ -105,7 +101,8 @@ def _plan(
 def _write(
     jobs: list[Job], store: Store, settings: Settings, report: IngestReport, bar: Progress
 ) -> None:
-    """Embed the jobs' chunks in windows across files; write each file once it is embedded."""
+    """Embed the chunks of all jobs in full model batches (across file boundaries, so small
+    files do not make small batches); write each file as soon as all its chunks are embedded."""
     when = datetime.now(UTC).isoformat(timespec="seconds")
     queue = [chunk for job in jobs for chunk in job.to_embed]
     vectors: dict[str, list[float]] = {}
@@ -126,8 +123,9 @@ def _write(
         from rag.embedding import get_embed_model
 
         embed_model = get_embed_model(settings)
-        for start in range(0, len(queue), EMBED_WINDOW):
-            window = queue[start : start + EMBED_WINDOW]
+        step = settings.embed_batch_size
+        for start in range(0, len(queue), step):
+            window = queue[start : start + step]
             embedded = embed_model.get_text_embedding_batch([c.text for c in window])
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush()

@@ -228,3 +228,15 @@ def test_strict_stops_before_writing_anything(tmp_path: Path) -> None:
     with pytest.raises(StrictModeError, match=r"b\.txt: binary data.*--strict"):
         ingest_paths([root], settings, strict=True)
     assert Store(settings, create=True).count() == 0
+
+
+def test_collections_are_separate(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "docs")
+    notes = load_settings(store=tmp_path / "store", collection="notes")
+    papers = load_settings(store=tmp_path / "store", collection="papers")
+    ingest_paths([root / "notes" / "bees.md"], notes)
+    ingest_paths([root / "lighthouse.pdf"], papers)
+    assert [Path(d.source).name for d in Store(notes).documents()] == ["bees.md"]
+    assert [Path(d.source).name for d in Store(papers).documents()] == ["lighthouse.pdf"]
+    forget([root / "lighthouse.pdf"], papers)
+    assert Store(papers).count() == 0 and Store(notes).count() == 1
