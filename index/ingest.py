@@ -21,10 +21,14 @@ from index.progress import Progress
 from index.report import IngestReport
 from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, source_key
 from rag.errors import RagError
+from rag.models import Chunk
 from rag.settings import Settings
 from rag.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
+
+
+SORT_WINDOW_BATCHES = 8
 
 
 class StrictModeError(RagError):
@@ -104,7 +108,7 @@ def _write(
     """Embed the chunks of all jobs in full model batches (across file boundaries, so small
     files do not make small batches); write each file as soon as all its chunks are embedded."""
     when = datetime.now(UTC).isoformat(timespec="seconds")
-    queue = [chunk for job in jobs for chunk in job.to_embed]
+    queue = _by_length([chunk for job in jobs for chunk in job.to_embed], settings)
     vectors: dict[str, list[float]] = {}
     pending = list(jobs)
     written = 0
@@ -130,6 +134,17 @@ def _write(
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush()
             bar.advance(len(window), files=f"{written}/{len(jobs)}")
+
+
+def _by_length(chunks: list[Chunk], settings: Settings) -> list[Chunk]:
+    """Sort chunks by length within windows of a few batches: a batch costs as much as its
+    longest text (padding), so grouping short chunks (a document's last one, small files)
+    saves model time, while each file is still written soon after it is read."""
+    window = settings.embed_batch_size * SORT_WINDOW_BATCHES
+    ordered: list[Chunk] = []
+    for start in range(0, len(chunks), window):
+        ordered.extend(sorted(chunks[start : start + window], key=lambda c: len(c.text)))
+    return ordered
 
 
 def _write_job(
