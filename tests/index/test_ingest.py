@@ -240,3 +240,14 @@ def test_collections_are_separate(tmp_path: Path) -> None:
     assert [Path(d.source).name for d in Store(papers).documents()] == ["lighthouse.pdf"]
     forget([root / "lighthouse.pdf"], papers)
     assert Store(papers).count() == 0 and Store(notes).count() == 1
+
+
+def test_progress_bars_show_files_chunks_and_rate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_corpus(tmp_path / "docs")
+    settings = small_chunks(tmp_path / "store")
+    ingest_paths([root / "owls.txt", root / "notes"], settings, progress=True)
+    err = capsys.readouterr().err
+    assert "scan: 100%" in err and "3/3" in err and "file/s" in err
+    assert "embed: 100%" in err and "chunk/s" in err and "files=3/3" in err
