@@ -1,7 +1,8 @@
 """Ingest files into the store: discover, plan, embed, write; unchanged files cost a hash.
 
-Order of writes for a changed file: its new chunks are upserted (one call, applied in one
-transaction by the embedded store), then its old chunks are deleted. A failure or a kill in
+Order of writes for changed files: their new chunks are upserted (one call for the files that
+finished embedding together, applied in one transaction by the embedded store), then their old
+chunks are deleted. A failure or a kill in
 between leaves the previous version intact and searchable; the next run sees the complete new
 version and only deletes the leftovers. Chunk ids are deterministic, so re-running after a
 kill never duplicates a chunk.
@@ -66,6 +67,8 @@ def ingest_paths(
             report.chunks_deleted += store.delete_sources(gone)
         report.removed.extend(gone)
     bar.close()
+    report.added.sort()
+    report.updated.sort()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -106,23 +109,31 @@ def _write(
     jobs: list[Job], store: Store, settings: Settings, report: IngestReport, bar: Progress
 ) -> None:
     """Embed the chunks of all jobs in full model batches (across file boundaries, so small
-    files do not make small batches); write each file as soon as all its chunks are embedded."""
+    files do not make small batches). After each batch, the files whose chunks are all
+    embedded are written together: one upsert for their new chunks, then one delete for their
+    old ones (Chroma pays a fixed cost per call, so per-file calls would dominate for small
+    files)."""
     when = datetime.now(UTC).isoformat(timespec="seconds")
     queue = _by_length([chunk for job in jobs for chunk in job.to_embed], settings)
     vectors: dict[str, list[float]] = {}
-    pending = list(jobs)
-    written = 0
+    missing = [len(job.to_embed) for job in jobs]  # chunks still to embed, per job
+    owner = {c.chunk_id: k for k, job in enumerate(jobs) for c in job.to_embed}
+    done = 0
 
-    def flush() -> None:
-        nonlocal written
-        while pending and all(c.chunk_id in vectors for c in pending[0].to_embed):
-            job = pending.pop(0)
-            _write_job(job, store, settings, [vectors.pop(c.chunk_id) for c in job.to_embed],
-                       when, report)  # fmt: skip
-            written += 1
+    def flush(embedded: list[Chunk]) -> None:
+        nonlocal done
+        ready = [job for job in jobs if not job.to_embed] if not embedded else []
+        for chunk in embedded:
+            k = owner[chunk.chunk_id]
+            missing[k] -= 1
+            if missing[k] == 0:
+                ready.append(jobs[k])
+        if ready:
+            _write_jobs(ready, store, settings, vectors, when, report)
+            done += len(ready)
 
     bar.start("embed", len(queue), "chunk")
-    flush()  # documents that only need their leftovers removed
+    flush([])  # documents that only need their leftovers removed
     if queue:
         from rag.embedding import get_embed_model
 
@@ -132,8 +143,8 @@ def _write(
             window = queue[start : start + step]
             embedded = embed_model.get_text_embedding_batch([c.text for c in window])
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
-            flush()
-            bar.advance(len(window), files=f"{written}/{len(jobs)}")
+            flush(window)
+            bar.advance(len(window), files=f"{done}/{len(jobs)}")
 
 
 def _by_length(chunks: list[Chunk], settings: Settings) -> list[Chunk]:
@@ -147,29 +158,37 @@ def _by_length(chunks: list[Chunk], settings: Settings) -> list[Chunk]:
     return ordered
 
 
-def _write_job(
-    job: Job,
+def _write_jobs(
+    jobs: list[Job],
     store: Store,
     settings: Settings,
-    vectors: list[list[float]],
+    vectors: dict[str, list[float]],
     when: str,
     report: IngestReport,
 ) -> None:
-    if job.to_embed:
-        extra: dict[str, str | int] = {
-            "n_chunks": len(job.chunks),
-            "format": job.format,
-            "chunking": chunking_key(settings),
-        }
-        store.add(job.to_embed, vectors, when, extra)
-        report.chunks_embedded += len(job.to_embed)
+    """New chunks of these files first, then their old chunks: never a moment without them."""
+    chunks = [c for job in jobs for c in job.to_embed]
+    if chunks:
+        extras: list[dict[str, str | int]] = []
+        for job in jobs:
+            meta: dict[str, str | int] = {
+                "n_chunks": len(job.chunks),
+                "format": job.format,
+                "chunking": chunking_key(settings),
+            }
+            extras.extend([meta] * len(job.to_embed))
+        store.add(chunks, [vectors.pop(c.chunk_id) for c in chunks], when, extras)
+        report.chunks_embedded += len(chunks)
     if settings.ingest_pause_s:
-        log.warning("test hook: wrote %s, pausing %.1fs", job.path, settings.ingest_pause_s)
+        names = ", ".join(str(job.path) for job in jobs)
+        log.warning("test hook: wrote %s; pausing %.1fs", names, settings.ingest_pause_s)
         time.sleep(settings.ingest_pause_s)
-    if job.stale_ids:
-        store.delete_chunks(job.stale_ids)
-        report.chunks_deleted += len(job.stale_ids)
-    (report.added if job.is_new else report.updated).append(str(job.path))
+    stale = [cid for job in jobs for cid in job.stale_ids]
+    if stale:
+        store.delete_chunks(stale)
+        report.chunks_deleted += len(stale)
+    for job in jobs:
+        (report.added if job.is_new else report.updated).append(str(job.path))
 
 
 def _strict_failure(entry: dict[str, str]) -> None:

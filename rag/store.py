@@ -98,19 +98,21 @@ class Store:
         chunks: Sequence[Chunk],
         embeddings: Sequence[Sequence[float]],
         when: str,
-        extra: dict[str, str | int] | None = None,
+        extra: dict[str, str | int] | Sequence[dict[str, str | int]] | None = None,
     ) -> None:
         """Write chunks (upsert: writing the same chunk ids again is harmless).
 
-        Up to Chroma's maximum batch size goes in one call, which the embedded store applies
-        in one transaction: a document is then written entirely or not at all.
+        ``extra`` is metadata for every chunk, or a list with one dict per chunk. Up to
+        Chroma's maximum batch size goes in one call, which the embedded store applies in one
+        transaction: the documents in it are written entirely or not at all.
         """
         from llama_index.vector_stores.chroma.base import node_to_metadata_dict
 
+        extras = [extra or {}] * len(chunks) if not isinstance(extra, Sequence) else extra
         ids, vectors, metadatas, texts = [], [], [], []
-        for chunk, embedding in zip(chunks, embeddings, strict=True):
+        for chunk, embedding, more in zip(chunks, embeddings, extras, strict=True):
             node = to_node(chunk, embedding, when)
-            node.metadata.update(extra or {})
+            node.metadata.update(more)
             ids.append(node.node_id)
             vectors.append(list(embedding))
             meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)

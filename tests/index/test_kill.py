@@ -43,9 +43,10 @@ def test_sigkill_while_replacing_documents_loses_nothing(tmp_path: Path) -> None
 
     for n in range(FILES):
         (docs / f"r{n}.txt").write_text(version(n, 2), encoding="utf-8")
-    # The test hook pauses after each document's new chunks are written and before its old
-    # ones are deleted: the kill lands exactly in the window where both versions exist.
-    env = rag_env(RAG_INGEST_PAUSE_S="120")
+    # The test hook pauses after new chunks are written and before the old ones are deleted:
+    # the kill lands exactly in the window where both versions exist. Batches of two chunks
+    # (one per file) make the first write hold two of the five files.
+    env = rag_env(RAG_INGEST_PAUSE_S="120", RAG_EMBED_BATCH_SIZE="2")
     proc = subprocess.Popen(
         [sys.executable, "-m", "rag", "--store", store, "ingest", str(docs)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -69,11 +70,11 @@ def test_sigkill_while_replacing_documents_loses_nothing(tmp_path: Path) -> None
     for n in range(FILES):
         old = [d for d in killed[f"r{n}.txt"] if d["doc_id"] == doc_id(version(n, 1))]
         assert len(old) == 1 and old[0]["complete"], killed[f"r{n}.txt"]
-    assert sum(len(v) for v in killed.values()) == FILES + 1  # one new version got written
+    assert sum(len(v) for v in killed.values()) == FILES + 2  # two new versions were written
 
     rerun = rag_json("--store", store, "ingest", str(docs), "--json", cwd=tmp_path)
     assert len(rerun["updated"]) == FILES and not rerun["failed"]
-    assert rerun["chunks_embedded"] == FILES - 1  # the written version is not embedded again
+    assert rerun["chunks_embedded"] == FILES - 2  # written versions are not embedded again
 
     healed = sources(store, tmp_path)
     for n in range(FILES):
