@@ -132,10 +132,8 @@ def test_failure_on_a_changed_file_keeps_the_previous_version_searchable(tmp_pat
     before = by_source(settings)["lighthouse.pdf"]
     (root / "lighthouse.pdf").write_bytes(b"%PDF-1.7\nthe download broke here")
     report = ingest_paths([root / "lighthouse.pdf", root / "owls.txt"], settings)
-    assert report.failed == [
-        {"path": str(root / "lighthouse.pdf"), "reason": "corrupted PDF: Stream has ended "
-         "unexpectedly"}
-    ]  # fmt: skip
+    assert [f["path"] for f in report.failed] == [str(root / "lighthouse.pdf")]
+    assert report.failed[0]["reason"].startswith("corrupted PDF")
     assert report.unchanged == [str(root / "owls.txt")]
     assert by_source(settings)["lighthouse.pdf"] == before
     passages = RagEngine(settings).retrieve("When was the lighthouse lamp automated?")
