@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint ingest ui eval bench clean
+.PHONY: run test lint ingest ui eval bench bench-ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench-ingest: $(STAMP)
+	$(BIN)/python -m eval.bench_ingest
 
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache

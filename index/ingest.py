@@ -1,146 +1,197 @@
-"""Ingest files into the store: load, chunk, embed, write; unchanged files are skipped.
+"""Ingest files into the store: discover, plan, embed, write; unchanged files cost a hash.
 
-A changed file's new chunks are written before its old chunks are deleted, so a failure or a
-kill in between never leaves the document missing; the next run removes the leftovers.
+Order of writes for changed files: their new chunks are upserted (one call for the files that
+finished embedding together, applied in one transaction by the embedded store), then their old
+chunks are deleted. A failure or a kill in
+between leaves the previous version intact and searchable; the next run sees the complete new
+version and only deletes the leftovers. Chunk ids are deterministic, so re-running after a
+kill never duplicates a chunk.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from index.chunking import chunk_text
-from index.loaders import LoadError, load_file
-from rag.embedding import get_embed_model
-from rag.errors import InputError
+from index.discovery import discover
+from index.loaders import LoadError
+from index.progress import Progress
+from index.report import IngestReport
+from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, source_key
+from rag.errors import RagError
 from rag.models import Chunk
 from rag.settings import Settings
-from rag.store import Store
+from rag.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+SORT_WINDOW_BATCHES = 8
 
 
-def source_key(path: Path) -> str:
-    """The stable name of a file in the store: its absolute, resolved path."""
-    return str(path.resolve())
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Expand folders recursively. A path that does not exist is an :class:`InputError`."""
-    files: list[Path] = []
-    skipped: list[dict[str, str]] = []
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"no such file or folder: {path}")
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if child.is_file():
-                    files.append(child)
-        else:
-            files.append(path)
-    return files, skipped
+class StrictModeError(RagError):
+    """``--strict``: a file failed, so nothing was written."""
 
 
 def ingest_paths(
-    paths: Sequence[Path], settings: Settings, *, progress: bool = False
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    progress: bool = False,
+    prune: bool = False,
+    strict: bool = False,
 ) -> IngestReport:
+    """Bring the collection in line with the files under ``paths``.
+
+    Bad files are reported in the result and the rest continue; with ``strict`` the first
+    failure raises :class:`StrictModeError` before anything is written.
+    """
     started = time.perf_counter()
     report = IngestReport()
-    files, report.skipped = discover(paths)
+    found = discover(paths)
+    report.skipped.extend(found.skipped)
+    report.failed.extend(found.failed)
+    if strict and report.failed:
+        _strict_failure(report.failed[0])
     store = Store(settings, create=True)
-    known = _known_documents(store)
-    when = datetime.now(UTC).isoformat(timespec="seconds")
-    embed_model = None
-    for path in _progress(files, progress):
-        key = source_key(path)
-        try:
-            pages = load_file(path, max_bytes=int(settings.max_file_mb * 1e6))
-        except LoadError as exc:
-            (report.skipped if "unsupported" in str(exc) else report.failed).append(
-                {"path": str(path), "reason": str(exc)}
-            )
-            continue
-        doc_id = _doc_id(page.text for page in pages)
-        old_ids = known.get(key, {})
-        if doc_id in old_ids and len(old_ids) == 1:
-            report.unchanged.append(str(path))
-            continue
-        chunks = _chunk_pages(pages, key, doc_id, settings)
-        if embed_model is None:
-            embed_model = get_embed_model(settings)
-        if doc_id not in old_ids:
-            vectors = embed_model.get_text_embedding_batch([c.text for c in chunks])
-            store.add(chunks, vectors, when)
-            report.chunks_embedded += len(chunks)
-        stale = [cid for d, ids in old_ids.items() if d != doc_id for cid in ids]
-        if stale:
-            store.delete_chunks(stale)
-        (report.updated if old_ids else report.added).append(str(path))
+    versions = store.versions()
+    bar = Progress(progress)
+    jobs = _plan(found.files, versions, settings, report, bar, strict)
+    _write(jobs, store, settings, report, bar)
+    if prune:
+        gone = gone_sources(store.versions())
+        if gone:
+            report.chunks_deleted += store.delete_sources(gone)
+        report.removed.extend(gone)
+    bar.close()
+    report.added.sort()
+    report.updated.sort()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _known_documents(store: Store) -> dict[str, dict[str, list[str]]]:
-    """source -> doc_id -> chunk ids."""
-    known: dict[str, dict[str, list[str]]] = {}
-    got = store.metadatas_with_ids()
-    for cid, meta in got:
-        src, doc = str(meta.get("source", "")), str(meta.get("doc_id", ""))
-        known.setdefault(src, {}).setdefault(doc, []).append(cid)
-    return known
+def _plan(
+    files: list[Path],
+    versions: dict[str, dict[str, StoredVersion]],
+    settings: Settings,
+    report: IngestReport,
+    bar: Progress,
+    strict: bool,
+) -> list[Job]:
+    jobs: list[Job] = []
+    bar.start("scan", len(files), "file")
+    for path in files:
+        bar.advance()
+        try:
+            raw = read_file(path, settings)
+            job = plan_file(path, raw, versions.get(source_key(path), {}), settings)
+        except LoadError as exc:
+            entry = {"path": str(path), "reason": str(exc)}
+            if exc.skip:
+                report.skipped.append(entry)
+                continue
+            if strict:
+                _strict_failure(entry)
+            report.failed.append(entry)
+            continue
+        if job is None:
+            report.unchanged.append(str(path))
+            continue
+        report.warnings.extend({"path": str(path), "reason": w} for w in job.warnings)
+        jobs.append(job)
+    return jobs
 
 
-def _doc_id(texts: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\x0c")
-    return digest.hexdigest()[:24]
+def _write(
+    jobs: list[Job], store: Store, settings: Settings, report: IngestReport, bar: Progress
+) -> None:
+    """Embed the chunks of all jobs in full model batches (across file boundaries, so small
+    files do not make small batches). After each batch, the files whose chunks are all
+    embedded are written together: one upsert for their new chunks, then one delete for their
+    old ones (Chroma pays a fixed cost per call, so per-file calls would dominate for small
+    files)."""
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    queue = _by_length([chunk for job in jobs for chunk in job.to_embed], settings)
+    vectors: dict[str, list[float]] = {}
+    missing = [len(job.to_embed) for job in jobs]  # chunks still to embed, per job
+    owner = {c.chunk_id: k for k, job in enumerate(jobs) for c in job.to_embed}
+    done = 0
+
+    def flush(embedded: list[Chunk]) -> None:
+        nonlocal done
+        ready = [job for job in jobs if not job.to_embed] if not embedded else []
+        for chunk in embedded:
+            k = owner[chunk.chunk_id]
+            missing[k] -= 1
+            if missing[k] == 0:
+                ready.append(jobs[k])
+        if ready:
+            _write_jobs(ready, store, settings, vectors, when, report)
+            done += len(ready)
+
+    bar.start("embed", len(queue), "chunk")
+    flush([])  # documents that only need their leftovers removed
+    if queue:
+        from rag.embedding import get_embed_model
+
+        embed_model = get_embed_model(settings)
+        step = settings.embed_batch_size
+        for start in range(0, len(queue), step):
+            window = queue[start : start + step]
+            embedded = embed_model.get_text_embedding_batch([c.text for c in window])
+            vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
+            flush(window)
+            bar.advance(len(window), files=f"{done}/{len(jobs)}")
 
 
-def _chunk_pages(pages: Sequence[Any], key: str, doc_id: str, settings: Settings) -> list[Chunk]:
-    chunks: list[Chunk] = []
-    for page in pages:
-        chunks.extend(
-            chunk_text(
-                page.text,
-                doc_id=doc_id,
-                source=key,
-                chunk_size=settings.chunk_size,
-                chunk_overlap=settings.chunk_overlap,
-                page=page.page,
-                first_index=len(chunks),
-            )
-        )
-    return chunks
+def _by_length(chunks: list[Chunk], settings: Settings) -> list[Chunk]:
+    """Sort chunks by length within windows of a few batches: a batch costs as much as its
+    longest text (padding), so grouping short chunks (a document's last one, small files)
+    saves model time, while each file is still written soon after it is read."""
+    window = settings.embed_batch_size * SORT_WINDOW_BATCHES
+    ordered: list[Chunk] = []
+    for start in range(0, len(chunks), window):
+        ordered.extend(sorted(chunks[start : start + window], key=lambda c: len(c.text)))
+    return ordered
 
 
-def _progress(files: list[Path], enabled: bool) -> Iterable[Path]:
-    if not enabled:
-        return files
-    from tqdm import tqdm
+def _write_jobs(
+    jobs: list[Job],
+    store: Store,
+    settings: Settings,
+    vectors: dict[str, list[float]],
+    when: str,
+    report: IngestReport,
+) -> None:
+    """New chunks of these files first, then their old chunks: never a moment without them."""
+    chunks = [c for job in jobs for c in job.to_embed]
+    if chunks:
+        extras: list[dict[str, str | int]] = []
+        for job in jobs:
+            meta: dict[str, str | int] = {
+                "n_chunks": len(job.chunks),
+                "format": job.format,
+                "chunking": chunking_key(settings),
+            }
+            extras.extend([meta] * len(job.to_embed))
+        store.add(chunks, [vectors.pop(c.chunk_id) for c in chunks], when, extras)
+        report.chunks_embedded += len(chunks)
+    if settings.ingest_pause_s:
+        names = ", ".join(str(job.path) for job in jobs)
+        log.warning("test hook: wrote %s; pausing %.1fs", names, settings.ingest_pause_s)
+        time.sleep(settings.ingest_pause_s)
+    stale = [cid for job in jobs for cid in job.stale_ids]
+    if stale:
+        store.delete_chunks(stale)
+        report.chunks_deleted += len(stale)
+    for job in jobs:
+        (report.added if job.is_new else report.updated).append(str(job.path))
 
-    return tqdm(files, unit="file", desc="ingest")
+
+def _strict_failure(entry: dict[str, str]) -> None:
+    raise StrictModeError(
+        f"{entry['path']}: {entry['reason']} (--strict: stopped before writing anything)"
+    )

@@ -26,9 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="add or update documents in the store")
-    ingest.add_argument("paths", nargs="*", type=Path, default=[Path("seeds")])
+    ingest.add_argument("paths", nargs="*", help="files, folders or quoted glob patterns")
     ingest.add_argument("--json", action="store_true", help="print a JSON summary")
     ingest.add_argument("--strict", action="store_true", help="any failed file is fatal")
+    ingest.add_argument("--prune", action="store_true", help="remove documents whose file is gone")
+    ingest.add_argument("--chunk-size", type=int, help="tokens per chunk (RAG_CHUNK_SIZE)")
+    ingest.add_argument("--chunk-overlap", type=int, help="overlap tokens (RAG_CHUNK_OVERLAP)")
+
+    forget = sub.add_parser("forget", help="remove documents (a file, or every file in a folder)")
+    forget.add_argument("paths", nargs="+", type=Path)
 
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", nargs="?")
@@ -55,9 +61,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quiet_libraries(args.debug)
     try:
         settings = load_settings(
-            store=args.store, collection=args.collection, chroma_url=args.chroma_url
+            store=args.store,
+            collection=args.collection,
+            chroma_url=args.chroma_url,
+            chunk_size=getattr(args, "chunk_size", None),
+            chunk_overlap=getattr(args, "chunk_overlap", None),
         )
-        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "sources": cmd_sources, "ui": cmd_ui}
+        handler = {
+            "ingest": cmd_ingest,
+            "forget": cmd_forget,
+            "ask": cmd_ask,
+            "sources": cmd_sources,
+            "ui": cmd_ui,
+        }
         return handler[args.command](args, settings)
     except RagError as exc:
         if args.debug:
@@ -70,24 +86,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when every file was ingested or left out on purpose, 1 when any file failed."""
     from index.ingest import ingest_paths
 
-    report = ingest_paths(args.paths, settings, progress=sys.stderr.isatty() and not args.json)
+    paths = args.paths or ([] if args.prune else ["seeds"])
+    report = ingest_paths(
+        paths,
+        settings,
+        progress=sys.stderr.isatty() and not args.json,
+        prune=args.prune,
+        strict=args.strict,
+    )
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, "
-            f"unchanged {len(report.unchanged)}, skipped {len(report.skipped)}, "
-            f"failed {len(report.failed)}; {report.chunks_embedded} chunks embedded "
-            f"in {report.seconds:.1f}s"
+            f"unchanged {len(report.unchanged)}, removed {len(report.removed)}, "
+            f"skipped {len(report.skipped)}, failed {len(report.failed)}; "
+            f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f}s"
         )
-        for item in report.skipped:
-            print(f"skipped {item['path']}: {item['reason']}", file=sys.stderr)
-        for item in report.failed:
-            print(f"failed {item['path']}: {item['reason']}", file=sys.stderr)
-    if report.failed and (args.strict or not (report.added or report.updated or report.unchanged)):
-        return 1
+        for kind in ("warnings", "skipped", "failed"):
+            for item in getattr(report, kind):
+                print(f"{kind.rstrip('s')}: {item['path']}: {item['reason']}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from index.sync import forget
+
+    for source, chunks in forget(args.paths, settings).items():
+        print(f"forgot {display_source(source)} ({chunks} chunks)")
     return 0
 
 
@@ -157,14 +186,18 @@ def print_answer(engine: Any, question: str, *, stream: bool, out: TextIO) -> No
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
     from rag.store import Store
 
     docs = Store(settings).documents()
     if args.json:
-        print(json.dumps([d.__dict__ for d in docs], ensure_ascii=False))
+        print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
         return 0
     for d in docs:
-        print(f"{d.chunks:6d} chunks  {d.ingested_at}  {display_source(d.source)}")
+        pages = f"{d.pages:4d} pages" if d.pages else "         "
+        partial = "  (incomplete: re-run rag ingest)" if not d.complete else ""
+        print(f"{d.chunks:6d} chunks {pages}  {d.ingested_at}  {display_source(d.source)}{partial}")
     return 0
 
 

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=32, ge=0, le=1024, description="Overlap in tokens")
     max_file_mb: float = Field(default=50.0, gt=0)
     embed_batch_size: int = Field(default=32, ge=1)
+    ingest_pause_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="Test hook (RAG_INGEST_PAUSE_S): seconds to pause after writing each "
+        "document's new chunks, before its old ones are deleted, so a test can kill there",
+    )
 
     # models
     embedding: EmbeddingBackend = "local-minilm"

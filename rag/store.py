@@ -12,7 +12,7 @@ from rag.errors import ConfigError, RagError, StoreMissingError
 from rag.models import Chunk
 
 if TYPE_CHECKING:
-    from llama_index.core.schema import BaseNode, TextNode
+    from llama_index.core.schema import TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     from rag.settings import Settings
@@ -24,20 +24,40 @@ _ADD_BATCH = 1000
 
 @dataclass
 class DocumentInfo:
-    """One ingested document as listed by ``rag sources``."""
+    """One ingested document as listed by ``rag sources``.
+
+    ``complete`` is False while a document's chunks are only partly written (a run was killed
+    before it finished); the next ``rag ingest`` of that file completes or replaces it.
+    """
 
     source: str
     doc_id: str
     chunks: int
     pages: int
     ingested_at: str
+    complete: bool = True
+    format: str = ""
+
+
+@dataclass
+class StoredVersion:
+    """The chunks of one version (``doc_id``) of one source, as found in the store."""
+
+    chunk_ids: list[str]
+    expected: int  # chunks that version was written with (its ``n_chunks`` metadata)
+    chunking: str = ""  # chunk size, overlap and loader version it was written with
+
+    @property
+    def complete(self) -> bool:
+        return len(self.chunk_ids) >= self.expected
 
 
 class Store:
     """A Chroma collection holding chunks, their embeddings and their offsets.
 
     Every chunk's metadata carries ``source``, ``doc_id``, ``page`` (-1 when the format has no
-    pages), ``start_char``, ``end_char``, ``chunk_index`` and ``ingested_at``.
+    pages), ``start_char``, ``end_char``, ``chunk_index``, ``ingested_at`` and, from ingestion,
+    ``n_chunks`` (chunks in that version of the document) and ``format``.
     """
 
     def __init__(self, settings: Settings, *, create: bool = False) -> None:
@@ -74,15 +94,45 @@ class Store:
         return int(self._collection.count())
 
     def add(
-        self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], when: str
+        self,
+        chunks: Sequence[Chunk],
+        embeddings: Sequence[Sequence[float]],
+        when: str,
+        extra: dict[str, str | int] | Sequence[dict[str, str | int]] | None = None,
     ) -> None:
-        nodes: list[BaseNode] = [
-            to_node(c, e, when) for c, e in zip(chunks, embeddings, strict=True)
-        ]
-        vector_store = self.vector_store()
-        for k in range(0, len(nodes), _ADD_BATCH):
-            vector_store.add(nodes[k : k + _ADD_BATCH])
+        """Write chunks (upsert: writing the same chunk ids again is harmless).
+
+        ``extra`` is metadata for every chunk, or a list with one dict per chunk. Up to
+        Chroma's maximum batch size goes in one call, which the embedded store applies in one
+        transaction: the documents in it are written entirely or not at all.
+        """
+        from llama_index.vector_stores.chroma.base import node_to_metadata_dict
+
+        extras = [extra or {}] * len(chunks) if not isinstance(extra, Sequence) else extra
+        ids, vectors, metadatas, texts = [], [], [], []
+        for chunk, embedding, more in zip(chunks, embeddings, extras, strict=True):
+            node = to_node(chunk, embedding, when)
+            node.metadata.update(more)
+            ids.append(node.node_id)
+            vectors.append(list(embedding))
+            meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            metadatas.append({k: "" if v is None else v for k, v in meta.items()})
+            texts.append(chunk.text)
+        step = self._batch_size()
+        for k in range(0, len(ids), step):
+            self._collection.upsert(
+                ids=ids[k : k + step],
+                embeddings=vectors[k : k + step],
+                metadatas=metadatas[k : k + step],
+                documents=texts[k : k + step],
+            )
         self._version += 1
+
+    def _batch_size(self) -> int:
+        try:
+            return max(1, int(self._client.get_max_batch_size()))
+        except Exception:  # older servers do not say
+            return _ADD_BATCH
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         for k in range(0, len(chunk_ids), _ADD_BATCH):
@@ -110,19 +160,55 @@ class Store:
             for cid, m in zip(got["ids"], got["metadatas"], strict=True)
         ]
 
+    def delete_sources(self, sources: Sequence[str]) -> int:
+        """Remove every chunk of these sources; return how many chunks were removed."""
+        ids: list[str] = []
+        for k in range(0, len(sources), _ADD_BATCH):
+            where = {"source": {"$in": list(sources[k : k + _ADD_BATCH])}}
+            ids.extend(self._collection.get(where=where, include=[])["ids"])
+        if ids:
+            self.delete_chunks(ids)
+        return len(ids)
+
+    def versions(self) -> dict[str, dict[str, StoredVersion]]:
+        """source -> doc_id -> the chunks stored for that version."""
+        found: dict[str, dict[str, StoredVersion]] = {}
+        for cid, meta in self.metadatas_with_ids():
+            src, doc = str(meta.get("source", "")), str(meta.get("doc_id", ""))
+            version = found.setdefault(src, {}).setdefault(doc, StoredVersion([], 0))
+            version.chunk_ids.append(cid)
+            expected = meta.get("n_chunks")
+            version.expected = max(version.expected, expected if isinstance(expected, int) else 0)
+            version.chunking = str(meta.get("chunking", version.chunking))
+        return found
+
     def documents(self) -> list[DocumentInfo]:
         """Documents in the collection, one per (source, doc_id), sorted by source."""
         groups: dict[tuple[str, str], dict[str, Any]] = {}
         for meta in self.metadatas():
             key = (str(meta.get("source", "")), str(meta.get("doc_id", "")))
-            g = groups.setdefault(key, {"chunks": 0, "pages": set(), "when": ""})
+            g = groups.setdefault(
+                key, {"chunks": 0, "pages": set(), "when": "", "expected": 0, "format": ""}
+            )
             g["chunks"] += 1
             page = meta.get("page")
             if isinstance(page, int) and page >= 0:
                 g["pages"].add(page)
             g["when"] = max(g["when"], str(meta.get("ingested_at", "")))
+            expected = meta.get("n_chunks")
+            if isinstance(expected, int):
+                g["expected"] = max(g["expected"], expected)
+            g["format"] = str(meta.get("format", g["format"]))
         return [
-            DocumentInfo(src, doc, g["chunks"], len(g["pages"]), g["when"])
+            DocumentInfo(
+                src,
+                doc,
+                g["chunks"],
+                len(g["pages"]),
+                g["when"],
+                complete=g["chunks"] >= g["expected"],
+                format=g["format"],
+            )
             for (src, doc), g in sorted(groups.items())
         ]
 

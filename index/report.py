@@ -1,0 +1,34 @@
+"""The summary of one ingest run, as printed by ``rag ingest --json``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class IngestReport:
+    """Paths per outcome; ``skipped``/``failed``/``warnings`` carry ``{"path", "reason"}``.
+
+    ``skipped`` files are left out on purpose (unsupported type, empty, over the size limit);
+    ``failed`` ones should have been ingested but could not be (their previous version, if
+    any, stays in the store). ``removed`` lists documents deleted by ``--prune``.
+    """
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_deleted: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

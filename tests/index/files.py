@@ -1,0 +1,74 @@
+"""Small real fixture files (PDF, .docx, HTML) generated in the tests, never checked in."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+
+def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None) -> Path:
+    """A PDF whose page ``i`` shows ``pages[i]`` in Helvetica (extractable by pypdf)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    for text in pages:
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        lines = [_pdf_string(line) for line in textwrap.wrap(text, 80)]
+        body = " T* ".join(f"({line}) Tj" for line in lines)
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F1 10 Tf 12 TL 50 740 Td {body} ET".encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    if user_password is not None:
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def _pdf_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def write_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None = None) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Quarterly notes", level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, cell in enumerate(row):
+                grid.cell(r, c).text = cell
+    document.save(str(path))
+    return path
+
+
+HTML = """<!doctype html>
+<html><head><title>Harbour report</title>
+<style>body { color: red; } .secret { display: none }</style>
+<script>var tracking = "SCRIPT_SHOULD_NOT_APPEAR";</script></head>
+<body>
+<nav>Home | About</nav>
+<h1>The harbour in winter</h1>
+<p>The harbour master counted 42 fishing boats on the first of December.</p>
+<p>Ice closed the northern pier for <b>nine days</b>.</p>
+<!-- COMMENT_SHOULD_NOT_APPEAR -->
+<noscript>NOSCRIPT_SHOULD_NOT_APPEAR</noscript>
+<script type="application/json">{"x": "JSON_SHOULD_NOT_APPEAR"}</script>
+</body></html>
+"""

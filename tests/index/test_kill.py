@@ -1,0 +1,85 @@
+"""SIGKILL an ingest that is replacing documents; the store stays whole and a re-run heals it."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from index.chunking import chunk_text
+from tests.index.cli import rag_env, rag_json
+
+FILES = 5
+
+
+def version(n: int, v: int) -> str:
+    return (
+        f"Report {n}, edition {v}. Station {n} measured {10 * n + v} millimetres of rain. "
+        f"The observer of station {n} wrote edition {v} of this note by hand."
+    )
+
+
+def doc_id(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def sources(store: str, cwd: Path) -> dict[str, list[dict[str, object]]]:
+    docs: dict[str, list[dict[str, object]]] = {}
+    for doc in rag_json("--store", store, "sources", "--json", cwd=cwd):
+        docs.setdefault(Path(doc["source"]).name, []).append(doc)
+    return docs
+
+
+def test_sigkill_while_replacing_documents_loses_nothing(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(FILES):
+        (docs / f"r{n}.txt").write_text(version(n, 1), encoding="utf-8")
+    store = str(tmp_path / "store")
+    first = rag_json("--store", store, "ingest", str(docs), "--json", cwd=tmp_path)
+    assert len(first["added"]) == FILES
+
+    for n in range(FILES):
+        (docs / f"r{n}.txt").write_text(version(n, 2), encoding="utf-8")
+    # The test hook pauses after new chunks are written and before the old ones are deleted:
+    # the kill lands exactly in the window where both versions exist. Batches of two chunks
+    # (one per file) make the first write hold two of the five files.
+    env = rag_env(RAG_INGEST_PAUSE_S="120", RAG_EMBED_BATCH_SIZE="2")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", "--store", store, "ingest", str(docs)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "test hook: wrote" in line:
+                break
+        else:
+            raise AssertionError(f"the ingest ended without writing: {proc.wait()}")
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    # After the kill: every file still has its previous version, complete.
+    killed = sources(store, tmp_path)
+    assert sorted(killed) == [f"r{n}.txt" for n in range(FILES)]
+    for n in range(FILES):
+        old = [d for d in killed[f"r{n}.txt"] if d["doc_id"] == doc_id(version(n, 1))]
+        assert len(old) == 1 and old[0]["complete"], killed[f"r{n}.txt"]
+    assert sum(len(v) for v in killed.values()) == FILES + 2  # two new versions were written
+
+    rerun = rag_json("--store", store, "ingest", str(docs), "--json", cwd=tmp_path)
+    assert len(rerun["updated"]) == FILES and not rerun["failed"]
+    assert rerun["chunks_embedded"] == FILES - 2  # written versions are not embedded again
+
+    healed = sources(store, tmp_path)
+    for n in range(FILES):
+        (doc,) = healed[f"r{n}.txt"]  # present once
+        assert doc["doc_id"] == doc_id(version(n, 2)) and doc["complete"]
+        expected = chunk_text(version(n, 2), doc_id="d", source="s", chunk_size=256,
+                              chunk_overlap=32)  # fmt: skip
+        assert doc["chunks"] == len(expected)  # no duplicate chunks
