@@ -73,3 +73,47 @@ def score_sentences(
     ]
     scored.sort(key=lambda x: x.score, reverse=True)
     return scored
+
+
+def best_supports(
+    pairs: list[tuple[str, Passage]], embed_model: BaseEmbedding
+) -> list[ScoredSentence | None]:
+    """For each ``(claim, passage)`` pair, the passage sentence that best supports the claim.
+
+    Claims and sentences are embedded once each, in two batches, however many pairs share
+    them. ``passage_index`` of a result is the pair's index. ``None`` for an empty passage.
+    """
+    if not pairs:
+        return []
+    claims = list(dict.fromkeys(c for c, _ in pairs))
+    by_chunk: dict[str, list[tuple[int, int, int, str]]] = {}
+    for _, p in pairs:
+        if p.chunk_id not in by_chunk:
+            by_chunk[p.chunk_id] = passage_sentences([p])
+    texts = [s[3] for sents in by_chunk.values() for s in sents]
+    claim_vecs = _unit(np.asarray(embed_model.get_text_embedding_batch(claims)))
+    sent_vecs = _unit(np.asarray(embed_model.get_text_embedding_batch(texts))) if texts else None
+    offsets: dict[str, int] = {}
+    start = 0
+    for chunk_id, sents in by_chunk.items():
+        offsets[chunk_id] = start
+        start += len(sents)
+    results: list[ScoredSentence | None] = []
+    for k, (claim, p) in enumerate(pairs):
+        sents = by_chunk[p.chunk_id]
+        if not sents or sent_vecs is None:
+            results.append(None)
+            continue
+        first = offsets[p.chunk_id]
+        dense = sent_vecs[first : first + len(sents)] @ claim_vecs[claims.index(claim)]
+        terms = content_terms(claim)
+        scored = [
+            ScoredSentence(k, s, e, text, float(d), overlap(terms, text))
+            for (_, s, e, text), d in zip(sents, dense, strict=True)
+        ]
+        results.append(max(scored, key=lambda x: x.score))
+    return results
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / (np.linalg.norm(vectors, axis=-1, keepdims=True) + 1e-9)
