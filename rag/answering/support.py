@@ -6,6 +6,8 @@ content words. Used both to pick extractive answer sentences and to verify LLM c
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,7 +62,7 @@ def score_sentences(
     if not sentences:
         return []
     query_vec = np.asarray(embed_model.get_query_embedding(query))
-    sent_vecs = np.asarray(embed_model.get_text_embedding_batch([s[3] for s in sentences]))
+    sent_vecs = embed_texts(embed_model, [s[3] for s in sentences])
     dense = (
         sent_vecs
         @ query_vec
@@ -92,7 +94,7 @@ def best_supports(
             by_chunk[p.chunk_id] = passage_sentences([p])
     texts = [s[3] for sents in by_chunk.values() for s in sents]
     claim_vecs = _unit(np.asarray(embed_model.get_text_embedding_batch(claims)))
-    sent_vecs = _unit(np.asarray(embed_model.get_text_embedding_batch(texts))) if texts else None
+    sent_vecs = _unit(embed_texts(embed_model, texts)) if texts else None
     offsets: dict[str, int] = {}
     start = 0
     for chunk_id, sents in by_chunk.items():
@@ -113,6 +115,30 @@ def best_supports(
         ]
         results.append(max(scored, key=lambda x: x.score))
     return results
+
+
+_CACHE_SIZE = 20_000
+_cache: OrderedDict[tuple[int, str], list[float]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def embed_texts(embed_model: BaseEmbedding, texts: list[str]) -> np.ndarray:
+    """Embeddings of passage sentences, cached: the same passages come back question after
+    question, and an LLM answer scores them twice (relevance gate, then citation support)."""
+    key = id(embed_model)
+    with _cache_lock:
+        missing = list(dict.fromkeys(t for t in texts if (key, t) not in _cache))
+    if missing:
+        vectors = embed_model.get_text_embedding_batch(missing)
+        with _cache_lock:
+            for text, vec in zip(missing, vectors, strict=True):
+                _cache[(key, text)] = vec
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    with _cache_lock:
+        return np.asarray(
+            [_cache.get((key, t)) or embed_model.get_text_embedding(t) for t in texts]
+        )
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
