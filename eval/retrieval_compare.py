@@ -66,16 +66,18 @@ def is_hit(p: Passage, q: Question) -> bool:
 
 
 def retrieval_scores(engine: RagEngine, questions: list[Question], k: int) -> dict[str, float]:
-    hits = 0
-    rr = 0.0
+    ranks = []  # rank of the first passage holding the evidence, 0 when none
     for q in questions:
-        for rank, p in enumerate(engine.retrieve(q.question, k), 1):
-            if is_hit(p, q):
-                hits += 1
-                rr += 1 / rank
-                break
+        passages = engine.retrieve(q.question, k)
+        ranks.append(next((r for r, p in enumerate(passages, 1) if is_hit(p, q)), 0))
     n = len(questions) or 1
-    return {"hit_rate": round(hits / n, 3), "mrr": round(rr / n, 3), "n": len(questions)}
+    return {
+        "hit_rate": round(sum(r > 0 for r in ranks) / n, 3),
+        "mrr": round(sum(1 / r for r in ranks if r) / n, 3),
+        "hit@1": round(sum(r == 1 for r in ranks) / n, 3),
+        "hit@3": round(sum(0 < r <= 3 for r in ranks) / n, 3),
+        "n": len(questions),
+    }
 
 
 def compare(settings: Settings, questions: list[Question], k: int) -> dict[str, Any]:
@@ -210,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-answers", action="store_true", help="skip the extractive sweep")
     parser.add_argument("--no-retrieval", action="store_true", help="skip the seed retrieval runs")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--work", type=Path, help="keep the stores here (re-runs skip ingest)")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"top_k": args.top_k}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = str(args.work or scratch)
         seeds = seed_questions()
         settings = build_store([ROOT / "seeds"], Path(tmp) / "seeds")
         if not args.no_retrieval:
