@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
     min_relevance: float = Field(
-        default=0.30,
+        default=0.27,
         ge=0,
         le=1,
         description="LLM backends: refuse without calling the model when no retrieved sentence "
