@@ -42,7 +42,6 @@ SEED_GOLD = ROOT / "eval" / "gold" / "seeds.jsonl"
 COVID = ROOT.parent / "shared" / "eval-data" / "covid-qa-deepset"
 MODES = ("dense", "bm25", "hybrid")
 THRESHOLDS = (0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
-EXACT_AT: tuple[float, ...] = ()  # further thresholds to run exactly (besides the setting)
 
 
 @dataclass
@@ -165,7 +164,9 @@ def answer_quality(answers: list[tuple[Question, Answer]]) -> dict[str, float]:
     }
 
 
-def extractive_sweep(settings: Settings, questions: list[Question]) -> dict[str, Any]:
+def extractive_sweep(
+    settings: Settings, questions: list[Question], exact_at: Iterable[float] = ()
+) -> dict[str, Any]:
     """Refusal figures for every threshold from one pass, then exact runs at a few.
 
     With ``min_support=0`` the extractive answerer refuses only questions naming someone the
@@ -190,7 +191,7 @@ def extractive_sweep(settings: Settings, questions: list[Question]) -> dict[str,
             ),
         }
     exact: dict[str, Any] = {}
-    for t in (settings.min_support, *EXACT_AT):
+    for t in dict.fromkeys((settings.min_support, *exact_at)):
         engine = RagEngine(settings.model_copy(update={"llm": "extractive", "min_support": t}))
         exact[f"{t:.2f}"] = answer_quality([(q, engine.ask(q.question)) for q in questions])
     return {"sweep": sweep, "exact": exact}
@@ -212,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-answers", action="store_true", help="skip the extractive sweep")
     parser.add_argument("--no-retrieval", action="store_true", help="skip the seed retrieval runs")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--exact-at", type=float, nargs="*", default=[], help="more thresholds to run exactly"
+    )
     parser.add_argument("--work", type=Path, help="keep the stores here (re-runs skip ingest)")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"top_k": args.top_k}
@@ -224,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             results["seeds_retrieval"] = compare(settings, answerable, args.top_k)
             log(f"seeds retrieval: {results['seeds_retrieval']}")
         if not args.no_answers:
-            results["seeds_extractive"] = extractive_sweep(settings, seeds)
+            results["seeds_extractive"] = extractive_sweep(settings, seeds, args.exact_at)
             log(f"seeds extractive: {results['seeds_extractive']}")
         if args.covid_questions:
             files, covid = covid_sample(
