@@ -152,8 +152,10 @@ def test_follow_up_is_rewritten_and_the_rewrite_is_used_to_retrieve(
 
 
 def test_openai_backend_sends_the_key_and_never_shows_it(
-    seed_settings: Settings, openai_server: OpenAIServer
+    seed_settings: Settings, openai_server: OpenAIServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    import logging
+
     from pydantic import SecretStr
 
     from rag.engine import RagEngine
@@ -167,12 +169,14 @@ def test_openai_backend_sends_the_key_and_never_shows_it(
         llm_api_key=SecretStr(secret),
     )
     engine = RagEngine(settings)
+    caplog.set_level(logging.DEBUG)
     openai_server.script(Reply(status=401, text=f"Incorrect API key provided: {secret}"))
     with pytest.raises(LLMError) as info:
         engine.ask(MELONI_Q)
     assert secret not in str(info.value) and "API key" in str(info.value)
     assert openai_server.chat_requests()[0].headers["authorization"] == f"Bearer {secret}"
     assert secret not in repr(settings.public_view())
+    assert caplog.records and secret not in caplog.text  # not even in debug logs
 
 
 @pytest.mark.parametrize(
