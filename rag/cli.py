@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import rag  # noqa: F401  (offline guards first)
-from rag.errors import InputError, RagError
+from rag.errors import InputError, LLMError, RagError
 from rag.settings import Settings, load_settings
 
 log = logging.getLogger("rag")
@@ -133,7 +133,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             try:
                 answer = engine.ask(question).to_json()
-            except InputError as exc:  # one bad line in a batch does not stop the rest
+            except (InputError, LLMError) as exc:  # one failed line does not stop a batch
                 if args.batch is None:
                     raise
                 answer = {"question": question, "error": str(exc)}
@@ -176,6 +176,8 @@ def print_answer(engine: Any, question: str, *, stream: bool, out: TextIO) -> No
             out.flush()
     assert answer is not None
     out.write("\n" if stream else answer.answer + "\n")
+    for warning in answer.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if answer.refused:
         return
     out.write("\nSources:\n")

@@ -67,6 +67,8 @@ class RagEngine:
         for event in self.answerer.stream(query, passages, history):
             if isinstance(event, Answer):
                 event.question = question
+                if query != question:
+                    event.rewritten_question = query
                 event.timings_ms = {
                     "retrieve": (retrieved_at - started) * 1000,
                     "answer": (time.perf_counter() - retrieved_at) * 1000,

@@ -73,6 +73,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The stand-alone question used for retrieval, when a follow-up was rewritten.
+    rewritten_question: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,4 +85,6 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "warnings": list(self.warnings),
+            **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
+            **({"closest": [asdict(p) for p in self.retrieved]} if self.refused else {}),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rag.models import Passage
@@ -38,7 +39,7 @@ class HybridRetriever:
 
         k = top_k or self.settings.top_k
         mode = self.settings.retrieval
-        retrievers = []
+        retrievers: list[BaseRetriever] = []
         if mode in ("hybrid", "dense"):
             retrievers.append(self._dense_retriever(k * CANDIDATE_FACTOR))
         if mode in ("hybrid", "bm25"):
@@ -51,7 +52,7 @@ class HybridRetriever:
             from llama_index.core.llms import MockLLM
 
             fusion = QueryFusionRetriever(
-                retrievers,
+                [ChunkKeyed(r) for r in retrievers],
                 llm=MockLLM(),  # never used: num_queries=1 means no query generation
                 mode=FUSION_MODES.RECIPROCAL_RANK,
                 similarity_top_k=k * CANDIDATE_FACTOR,
@@ -86,6 +87,48 @@ class HybridRetriever:
             self._bm25_key = key
         self._bm25.similarity_top_k = min(k, key[0])  # type: ignore[attr-defined]
         return self._bm25
+
+
+def ChunkKeyed(inner: BaseRetriever) -> BaseRetriever:  # noqa: N802 (a class factory)
+    """Wrap a retriever so fusion recognises the same chunk coming from two retrievers.
+
+    QueryFusionRetriever merges results by ``node.hash`` (text + ``str(metadata)``). Chroma's
+    nodes and the BM25 nodes of one chunk carry the same metadata in a different key order
+    (and BM25's has ``doc_id``), so their hashes differ and reciprocal-rank fusion would never
+    add up the two ranks of a chunk: it would just interleave the two lists. Results pass
+    through as nodes whose hash is the chunk id.
+    """
+    from llama_index.core.retrievers import BaseRetriever as LlamaRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle
+
+    class _ChunkKeyed(LlamaRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            return [
+                NodeWithScore(node=_id_hashed(r.node), score=r.score)
+                for r in inner.retrieve(query_bundle)
+            ]
+
+    return _ChunkKeyed()
+
+
+@lru_cache(maxsize=1)
+def _id_hashed_class() -> Any:
+    from llama_index.core.schema import TextNode
+
+    class IdHashedNode(TextNode):
+        @property
+        def hash(self) -> str:
+            return self.node_id
+
+    return IdHashedNode
+
+
+def _id_hashed(node: BaseNode) -> BaseNode:
+    meta = dict(node.metadata)
+    if not meta.get("doc_id") and node.ref_doc_id:
+        meta["doc_id"] = node.ref_doc_id
+    node_class = _id_hashed_class()
+    return node_class(id_=node.node_id, text=node.get_content(), metadata=meta)  # type: ignore[no-any-return]
 
 
 def to_passage(result: NodeWithScore) -> Passage:

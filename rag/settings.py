@@ -63,6 +63,20 @@ class Settings(BaseSettings):
         default=0.40, ge=0, le=1, description="Refuse when the best sentence scores below this"
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
+    min_relevance: float = Field(
+        default=0.27,
+        ge=0,
+        le=1,
+        description="LLM backends: refuse without calling the model when no retrieved sentence "
+        "scores this well against the question",
+    )
+    min_citation_support: float = Field(
+        default=0.50,
+        ge=0,
+        le=1,
+        description="A cited sentence counts as supported when its best sentence in the cited "
+        "passage scores at least this",
+    )
 
     # UI
     host: str = "127.0.0.1"

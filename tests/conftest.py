@@ -63,3 +63,20 @@ def run_cli(tmp_path: Path) -> RunCli:
         )
 
     return run
+
+
+@pytest.fixture
+def openai_server():  # type: ignore[no-untyped-def]
+    """A local OpenAI-compatible server (real HTTP on 127.0.0.1), scripted per test.
+
+    ``openai_server.script("answer [1].", Reply(status=500), ...)`` queues replies;
+    ``openai_server.base_url`` goes into ``RAG_LLM_BASE_URL``; ``openai_server.requests``
+    records what the client sent.
+    """
+    from tests.support.openai_server import OpenAIServer
+
+    server = OpenAIServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -6,6 +6,8 @@ content words. Used both to pick extractive answer sentences and to verify LLM c
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,7 +62,7 @@ def score_sentences(
     if not sentences:
         return []
     query_vec = np.asarray(embed_model.get_query_embedding(query))
-    sent_vecs = np.asarray(embed_model.get_text_embedding_batch([s[3] for s in sentences]))
+    sent_vecs = embed_texts(embed_model, [s[3] for s in sentences])
     dense = (
         sent_vecs
         @ query_vec
@@ -73,3 +75,71 @@ def score_sentences(
     ]
     scored.sort(key=lambda x: x.score, reverse=True)
     return scored
+
+
+def best_supports(
+    pairs: list[tuple[str, Passage]], embed_model: BaseEmbedding
+) -> list[ScoredSentence | None]:
+    """For each ``(claim, passage)`` pair, the passage sentence that best supports the claim.
+
+    Claims and sentences are embedded once each, in two batches, however many pairs share
+    them. ``passage_index`` of a result is the pair's index. ``None`` for an empty passage.
+    """
+    if not pairs:
+        return []
+    claims = list(dict.fromkeys(c for c, _ in pairs))
+    by_chunk: dict[str, list[tuple[int, int, int, str]]] = {}
+    for _, p in pairs:
+        if p.chunk_id not in by_chunk:
+            by_chunk[p.chunk_id] = passage_sentences([p])
+    texts = [s[3] for sents in by_chunk.values() for s in sents]
+    claim_vecs = _unit(np.asarray(embed_model.get_text_embedding_batch(claims)))
+    sent_vecs = _unit(embed_texts(embed_model, texts)) if texts else None
+    offsets: dict[str, int] = {}
+    start = 0
+    for chunk_id, sents in by_chunk.items():
+        offsets[chunk_id] = start
+        start += len(sents)
+    results: list[ScoredSentence | None] = []
+    for k, (claim, p) in enumerate(pairs):
+        sents = by_chunk[p.chunk_id]
+        if not sents or sent_vecs is None:
+            results.append(None)
+            continue
+        first = offsets[p.chunk_id]
+        dense = sent_vecs[first : first + len(sents)] @ claim_vecs[claims.index(claim)]
+        terms = content_terms(claim)
+        scored = [
+            ScoredSentence(k, s, e, text, float(d), overlap(terms, text))
+            for (_, s, e, text), d in zip(sents, dense, strict=True)
+        ]
+        results.append(max(scored, key=lambda x: x.score))
+    return results
+
+
+_CACHE_SIZE = 20_000
+_cache: OrderedDict[tuple[int, str], list[float]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def embed_texts(embed_model: BaseEmbedding, texts: list[str]) -> np.ndarray:
+    """Embeddings of passage sentences, cached: the same passages come back question after
+    question, and an LLM answer scores them twice (relevance gate, then citation support)."""
+    key = id(embed_model)
+    with _cache_lock:
+        missing = list(dict.fromkeys(t for t in texts if (key, t) not in _cache))
+    if missing:
+        vectors = embed_model.get_text_embedding_batch(missing)
+        with _cache_lock:
+            for text, vec in zip(missing, vectors, strict=True):
+                _cache[(key, text)] = vec
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    with _cache_lock:
+        return np.asarray(
+            [_cache.get((key, t)) or embed_model.get_text_embedding(t) for t in texts]
+        )
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / (np.linalg.norm(vectors, axis=-1, keepdims=True) + 1e-9)
