@@ -20,6 +20,7 @@ class Judge:
         from llama_index.core.evaluation import CorrectnessEvaluator, FaithfulnessEvaluator
 
         self.model = model
+        self.llm = llm
         self.correctness = CorrectnessEvaluator(llm=llm)
         self.faithfulness = FaithfulnessEvaluator(llm=llm)
 
@@ -62,7 +63,13 @@ def build_judge(
             raise ConfigError("the OpenAI judge needs an API key: set RAG_LLM_API_KEY")
         from llama_index.llms.openai import OpenAI
 
-        llm: Any = OpenAI(model=model, api_key=key, temperature=0.0, timeout=settings.llm_timeout)
+        llm: Any = OpenAI(
+            model=model,
+            api_key=key,
+            temperature=0.0,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
     else:
         from llama_index.llms.openai_like import OpenAILike
 
@@ -73,5 +80,6 @@ def build_judge(
             is_chat_model=True,
             temperature=0.0,
             timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
         )
     return Judge(llm, model)
