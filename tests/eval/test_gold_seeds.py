@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from eval.datasets import load_jsonl
 from tests.conftest import ROOT, SEEDS
@@ -37,7 +36,7 @@ def test_multi_sentence_questions_quote_more_than_one_sentence() -> None:
             assert len(e.evidence) >= 2, e.id
 
 
-def test_keywords_appear_in_the_quotes_or_reference(tmp_path: Path) -> None:
+def test_keywords_appear_in_the_quotes_or_reference() -> None:
     for e in load_jsonl(GOLD):
         text = " ".join(e.evidence + [e.reference_answer]).lower().replace("’", "'")
         for k in e.keywords:
