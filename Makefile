@@ -33,5 +33,13 @@ lint: $(STAMP)
 bench-ingest: $(STAMP)
 	$(BIN)/python -m eval.bench_ingest
 
+# Seeds (all), then fixed samples of the shared sets; full runs: see README "Evaluation results".
+EVAL_DATA ?= ../shared/eval-data
+EVAL_SAMPLE ?= 50
+eval: $(STAMP)
+	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline
+	$(BIN)/rag eval --dataset $(EVAL_DATA)/covid-qa-deepset/rag_dataset.json --limit $(EVAL_SAMPLE) --seed 0 --baseline
+	$(BIN)/rag eval --dataset $(EVAL_DATA)/docugami-kg-rag-sec-10q/rag_dataset.json --limit $(EVAL_SAMPLE) --seed 0 --baseline
+
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache

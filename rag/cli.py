@@ -49,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, help="port (default 7860)")
     ui.add_argument("--auth", help="user:password required to open the UI")
+
+    ev = sub.add_parser("eval", help="score a gold set against ours and a baseline")
+    ev.add_argument("--dataset", type=Path, required=True, help="seeds .jsonl or rag_dataset.json")
+    ev.add_argument("--docs", type=Path, help="documents folder (default: found beside the set)")
+    ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
+    ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
+    ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
+    ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
+    ev.add_argument(
+        "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
+    )
+    ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
     return parser
 
 
@@ -73,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ask": cmd_ask,
             "sources": cmd_sources,
             "ui": cmd_ui,
+            "eval": cmd_eval,
         }
         return handler[args.command](args, settings)
     except RagError as exc:
@@ -211,6 +224,32 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     if args.port is not None:
         settings.port = args.port
     launch(settings, auth=args.auth)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from eval.datasets import dataset_name, load_dataset
+    from eval.judge import build_judge
+    from eval.report import summary_table, write_report
+    from eval.runner import EvalOptions, run_eval
+
+    out = args.out or Path("eval/out") / dataset_name(args.dataset)
+    dataset = load_dataset(args.dataset, args.docs, cache_dir=out / "cache")
+    judge = build_judge(
+        settings,
+        args.judge_model or os.environ.get("RAG_JUDGE_MODEL"),
+        args.judge_base_url or os.environ.get("RAG_JUDGE_BASE_URL"),
+    )
+    options = EvalOptions(out=out, baseline=args.baseline, judge=judge, progress=True,
+                          seed=args.seed, limit=args.limit)  # fmt: skip
+    report = run_eval(dataset.sample(args.limit, args.seed), settings, options)
+    paths = write_report(report, out)
+    print(summary_table(report))
+    for note in report["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"\nwrote {', '.join(str(p) for p in paths)}")
     return 0
 
 

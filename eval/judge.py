@@ -1,0 +1,85 @@
+"""LLM-judged scores (LlamaIndex ``CorrectnessEvaluator`` 1-5, ``FaithfulnessEvaluator`` 0/1).
+
+Only used when an LLM answerer is configured. The judge model and server can differ from the
+answering model (``--judge-model``, ``--judge-base-url``); they default to the answerer's.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rag.errors import ConfigError
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Judge:
+    def __init__(self, llm: Any, model: str) -> None:
+        from llama_index.core.evaluation import CorrectnessEvaluator, FaithfulnessEvaluator
+
+        self.model = model
+        self.llm = llm
+        self.correctness = CorrectnessEvaluator(llm=llm)
+        self.faithfulness = FaithfulnessEvaluator(llm=llm)
+
+    def score(
+        self, question: str, answer: str, reference: str, contexts: list[str]
+    ) -> dict[str, float | None]:
+        """Both judge scores; a judge failure is logged and leaves that score empty."""
+        out: dict[str, float | None] = {"judge_correctness": None, "judge_faithfulness": None}
+        try:
+            result = self.correctness.evaluate(query=question, response=answer, reference=reference)
+            out["judge_correctness"] = result.score
+        except Exception as exc:  # the judge server's failure must not end the run
+            log.warning("correctness judge failed on %r: %s", question, exc)
+        if contexts:
+            try:
+                result = self.faithfulness.evaluate(
+                    query=question, response=answer, contexts=contexts
+                )
+                out["judge_faithfulness"] = (
+                    None if result.passing is None else float(result.passing)
+                )
+            except Exception as exc:
+                log.warning("faithfulness judge failed on %r: %s", question, exc)
+        return out
+
+
+def build_judge(
+    settings: Settings, model: str | None = None, base_url: str | None = None
+) -> Judge | None:
+    """A judge for LLM-backed settings; None for the extractive answerer (nothing to judge)."""
+    if settings.llm == "extractive" and model is None:
+        return None
+    model = model or settings.llm_model
+    if not model:
+        raise ConfigError("the judge needs a model: set --judge-model or RAG_LLM_MODEL")
+    base_url = base_url or settings.llm_base_url
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    if base_url is None:
+        if key is None:
+            raise ConfigError("the OpenAI judge needs an API key: set RAG_LLM_API_KEY")
+        from llama_index.llms.openai import OpenAI
+
+        llm: Any = OpenAI(
+            model=model,
+            api_key=key,
+            temperature=0.0,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+    else:
+        from llama_index.llms.openai_like import OpenAILike
+
+        llm = OpenAILike(
+            model=model,
+            api_base=base_url,
+            api_key=key or "not-needed",
+            is_chat_model=True,
+            temperature=0.0,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+    return Judge(llm, model)

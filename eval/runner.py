@@ -1,0 +1,158 @@
+"""Run a gold set through our engine (and optionally the LlamaIndex baseline) and score it.
+
+The documents are ingested with ``index.ingest.ingest_paths`` into a store of their own under
+the output folder (one collection per dataset), so an eval never touches the user's store and a
+second run re-embeds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eval.datasets import Dataset
+from eval.judge import Judge
+from eval.scoring import aggregate, score_answer
+from rag.errors import InputError
+from rag.models import Answer
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+REPORTED_SETTINGS = ("retrieval", "top_k", "chunk_size", "chunk_overlap", "llm", "llm_model",
+                     "embedding", "min_support", "collection")  # fmt: skip
+BASELINE_DESCRIPTION = (
+    "LlamaIndex VectorStoreIndex.from_documents, SentenceSplitter 1024/200 tokens, dense top-2, "
+    "same embedding model and answerer"
+)
+
+
+@dataclass
+class EvalOptions:
+    out: Path
+    baseline: bool = False
+    judge: Judge | None = None
+    progress: bool = False
+    seed: int = 0
+    limit: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def eval_settings(settings: Settings, dataset: Dataset, out: Path) -> Settings:
+    """The user's settings, pointed at a store and collection of the eval's own."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", dataset.name).strip("-.")[:50] or "dataset"
+    return settings.model_copy(update={"store": out / "store", "collection": f"eval-{slug}"})
+
+
+def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict[str, Any]:
+    """Ingest, ask every question, score; returns the report (see :mod:`eval.report`)."""
+    from index.ingest import ingest_paths
+    from rag.embedding import get_embed_model
+    from rag.engine import RagEngine
+
+    settings = eval_settings(settings, dataset, options.out)
+    notes = list(dataset.notes) + list(options.notes)
+    ingest = ingest_paths(dataset.doc_paths, settings, progress=options.progress)
+    files = [Path(p) for p in ingest.added + ingest.updated + ingest.unchanged]
+    notes += _ingest_notes(ingest.skipped + ingest.failed)
+    if not files:
+        raise InputError(
+            f"no document of {', '.join(map(str, dataset.doc_paths))} could be ingested: "
+            + "; ".join(sorted({s["reason"] for s in ingest.skipped + ingest.failed}))
+        )
+    engine = RagEngine(settings)
+    systems: dict[str, tuple[Callable[[str], Answer], int]] = {"ours": (engine.ask, settings.top_k)}
+    if options.baseline:
+        from eval.baseline import LlamaIndexBaseline
+
+        base = LlamaIndexBaseline(
+            files, engine.embed_model, engine.answerer, progress=options.progress
+        )
+        systems["baseline"] = (base.ask, base.top_k)
+
+    records: list[dict[str, Any]] = []
+    latencies: dict[str, list[float]] = {name: [] for name in systems}
+    for example in _progress(dataset.examples, options.progress):
+        record: dict[str, Any] = {
+            "id": example.id,
+            "question": example.question,
+            "type": example.type,
+            "answerable": example.answerable,
+            "reference_answer": example.reference_answer,
+            "systems": {},
+        }
+        for name, (ask, top_k) in systems.items():
+            started = time.perf_counter()
+            answer = ask(example.question)
+            latency = (time.perf_counter() - started) * 1000
+            latencies[name].append(latency)
+            result = score_answer(example, answer, top_k)
+            result["latency_ms"] = round(latency, 1)
+            if options.judge is not None and example.answerable and not answer.refused:
+                contexts = [c.text for c in answer.citations] or [p.text for p in answer.retrieved]
+                result["scores"].update(
+                    options.judge.score(
+                        example.question, answer.answer, example.reference_answer, contexts
+                    )
+                )
+            record["systems"][name] = result
+        records.append(record)
+
+    _add_semantic_similarity(records, dataset, get_embed_model(settings))
+    summary = {
+        name: aggregate(dataset.examples, [r["systems"][name] for r in records], latencies[name])
+        | {"top_k": top_k}
+        for name, (_, top_k) in systems.items()
+    }
+    return {
+        "dataset": dataset.name,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {k: v for k, v in settings.public_view().items() if k in REPORTED_SETTINGS},
+        "baseline": {"pipeline": BASELINE_DESCRIPTION} if options.baseline else None,
+        "judge": options.judge.model if options.judge else None,
+        "sample": {"limit": options.limit, "seed": options.seed},
+        "documents": {"ingested": len(files), "chunks_embedded": ingest.chunks_embedded},
+        "notes": notes,
+        "summary": summary,
+        "questions": records,
+    }
+
+
+def _add_semantic_similarity(records: list[dict[str, Any]], dataset: Dataset, embed: Any) -> None:
+    """Cosine of answer and reference embeddings, for answered answerable questions."""
+    from eval.metrics import cosine, strip_citations
+
+    pairs: list[tuple[dict[str, Any], str, str]] = []
+    for record, example in zip(records, dataset.examples, strict=True):
+        if not example.answerable or not example.reference_answer:
+            continue
+        for result in record["systems"].values():
+            if result["refused"]:
+                result["scores"]["semantic_similarity"] = 0.0
+            else:
+                pairs.append((result, strip_citations(result["answer"]), example.reference_answer))
+    if not pairs:
+        return
+    vectors = embed.get_text_embedding_batch([t for _, a, r in pairs for t in (a, r)])
+    for n, (result, _, _) in enumerate(pairs):
+        sim = cosine(vectors[2 * n], vectors[2 * n + 1])
+        result["scores"]["semantic_similarity"] = round(sim, 4)
+
+
+def _ingest_notes(problems: list[dict[str, str]]) -> list[str]:
+    by_reason: dict[str, int] = {}
+    for p in problems:
+        by_reason[p["reason"]] = by_reason.get(p["reason"], 0) + 1
+    return [f"{n} document(s) not ingested: {reason}" for reason, n in sorted(by_reason.items())]
+
+
+def _progress(items: list[Any], enabled: bool) -> Iterable[Any]:
+    from tqdm import tqdm
+
+    return tqdm(items, unit="q", desc="eval", disable=not enabled)
