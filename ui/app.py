@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,13 @@ class ChatApp:
         self.upload_root = upload_root
         self.export_dir = Path(tempfile.mkdtemp(prefix="rag-chat-exports-"))
 
+    def warm_up(self) -> None:
+        """Load the models before the first question, so the first user does not wait."""
+        try:
+            self.holder.get()
+        except Exception as exc:  # no store yet, say: the first question will report it
+            log.info("engine not loaded at start: %s", exc)
+
     def ask(
         self, question: str, turns: list[Turn], collection: str, session: str
     ) -> Iterator[tuple[Any, ...]]:
@@ -168,10 +176,12 @@ class ChatApp:
         return messages_html([("ok", message)]), add_note(turns, message, target.collection)
 
 
-def build_app(settings: Settings, upload_root: Path | None = None) -> Any:
+def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool = False) -> Any:
     from index.loaders import SUPPORTED_SUFFIXES
 
     chat = ChatApp(settings, upload_root)
+    if warm:
+        threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
     with gr.Blocks(title="Document Q&A") as app:
         turns = gr.State([])
         gr.Markdown("## Ask your documents\nEvery answer cites the passages it comes from.")
@@ -278,5 +288,5 @@ def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any
 
 def launch(settings: Settings, *, auth: str | None = None, upload_root: Path | None = None) -> None:
     options = launch_options(settings, auth)
-    app = build_app(settings, upload_root)
+    app = build_app(settings, upload_root, warm=True)
     app.queue(default_concurrency_limit=ASK_CONCURRENCY).launch(theme=gr.themes.Soft(), **options)
