@@ -141,7 +141,7 @@ class ChatApp:
         return (
             sources_html(docs),
             gr.update(choices=choices, value=None),
-            gr.update(choices=names, value=target.collection),
+            gr.update(choices=names),
             settings_html(target.public_view()),
         )
 
