@@ -6,7 +6,8 @@ import pytest
 
 from rag.errors import InputError
 from rag.settings import Settings, load_settings
-from ui.app import build_app, launch_options, public_settings
+from ui.app import build_app, launch_options
+from ui.callbacks import ChatApp, public_settings
 
 
 def test_binds_loopback_by_default_and_parses_auth(fresh_settings: Settings) -> None:
@@ -31,3 +32,35 @@ def test_app_builds_without_a_store(fresh_settings: Settings) -> None:
     app = build_app(fresh_settings)
     ids = {getattr(b, "elem_id", None) for b in app.blocks.values()}
     assert {"rag-transcript", "rag-evidence", "rag-upload", "rag-export"} <= ids
+
+
+def test_upload_into_a_new_collection_is_answered_there_only(
+    seed_settings: Settings, tmp_path: Path
+) -> None:
+    chat = ChatApp(seed_settings, upload_root=tmp_path / "uploads")
+    notes = tmp_path / "zephyr.md"
+    notes.write_text("The keeper of the Zephyr lighthouse is Orla Quennell.\n", encoding="utf-8")
+
+    status, turns = chat.upload([str(notes)], "notes-2", [], lambda *a, **k: None)
+    assert "zephyr.md added" in status and turns[-1].note is not None
+    sources, _, choices, settings_line = chat.documents_view("notes-2")
+    assert "zephyr.md" in sources and "notes-2" in settings_line
+    assert {"default", "notes-2"} <= {
+        c[0] if isinstance(c, tuple) else c for c in choices["choices"]
+    }
+
+    *_, (transcript, _, evidence, turns, export) = chat.ask(
+        "Who is the keeper of the Zephyr lighthouse?", turns, "notes-2", "s1"
+    )
+    assert "Orla Quennell" in transcript and "<mark>" in evidence and "zephyr.md" in evidence
+    assert Path(export).read_text(encoding="utf-8").count("## Q") == 1
+    assert "Orla" not in list(chat.ask("Who is the keeper of the Zephyr lighthouse?", [],
+                                       "default", "s2"))[-1][0]  # fmt: skip
+
+    source = str((tmp_path / "uploads" / "notes-2" / "zephyr.md").resolve())
+    status, turns = chat.remove(source, "notes-2", turns)
+    assert "Removed zephyr.md" in status
+    *_, (transcript, *_) = chat.ask(
+        "Who is the keeper of the Zephyr lighthouse?", [], "notes-2", "s1"
+    )
+    assert "Orla" not in transcript
