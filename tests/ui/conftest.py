@@ -58,7 +58,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    """``rag ui --auth`` on 127.0.0.1 and a free port, over a fresh store holding the seeds."""
+    """``rag ui --auth`` on its default interface and a free port, over a fresh store holding the seeds."""
     base = tmp_path_factory.mktemp("ui-server")
     store, uploads, log = base / "store", base / "uploads", base / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
@@ -67,8 +67,9 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     subprocess.run([sys.executable, "-m", "rag", "--store", str(store), "ingest", str(SEEDS)],
                    cwd=base, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
     port = _free_port()
-    command = [sys.executable, "-m", "rag", "--store", str(store), "ui", "--host", "127.0.0.1",
-               "--port", str(port), "--auth", ":".join(AUTH), "--upload-dir", str(uploads)]  # fmt: skip
+    # No --host: the default binding (127.0.0.1) is part of what is tested.
+    command = [sys.executable, "-m", "rag", "--store", str(store), "ui", "--port", str(port),
+               "--auth", ":".join(AUTH), "--upload-dir", str(uploads)]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
