@@ -17,10 +17,10 @@ import rag  # noqa: F401  (offline guards before gradio is imported)
 # isort: split
 import gradio as gr
 
-from rag.errors import InputError, RagError
+from rag.errors import RagError
 from rag.settings import Settings
 from ui import documents
-from ui.chat import Turn, add_note, respond
+from ui.chat import Turn, add_note, error_message, respond
 from ui.engines import EngineHolder, settings_for
 from ui.export import write_export
 from ui.render import (
@@ -104,13 +104,16 @@ class ChatApp:
     ) -> tuple[str, list[Turn]]:
         try:
             target = settings_for(self.settings, collection)
-        except InputError as exc:
-            return messages_html([("error", str(exc))]), turns
-        paths = [Path(f) for f in files or []]
-        dest = documents.upload_dir(target, self.upload_root)
-        result = documents.ingest_uploads(
-            paths, target, dest, progress=lambda frac, desc: progress(frac, desc=desc)
-        )
+            dest = documents.upload_dir(target, self.upload_root)
+            result = documents.ingest_uploads(
+                [Path(f) for f in files or []], target, dest,
+                progress=lambda frac, desc: progress(frac, desc=desc),
+            )  # fmt: skip
+        except Exception as exc:  # a message for the page and the chat, never a traceback
+            if not isinstance(exc, RagError):
+                log.exception("upload failed")
+            message = f"The upload failed: {error_message(exc)}"
+            return messages_html([("error", message)]), add_note(turns, message, collection)
         if result.changed:
             self.holder.invalidate(target.collection)
         note = f"Documents tab, collection {target.collection}: {result.summary}"

@@ -64,3 +64,13 @@ def test_upload_into_a_new_collection_is_answered_there_only(
         "Who is the keeper of the Zephyr lighthouse?", [], "notes-2", "s1"
     )
     assert "Orla" not in transcript
+
+
+def test_upload_to_an_invalid_collection_is_reported_in_page_and_chat(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "a.txt"
+    notes.write_text("text", encoding="utf-8")
+    status, turns = ChatApp(fresh_settings).upload([str(notes)], "../x", [], lambda *a, **k: None)
+    assert "not a valid collection name" in status
+    assert turns[-1].note is not None and "not a valid collection name" in turns[-1].note
