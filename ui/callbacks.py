@@ -58,9 +58,9 @@ class ChatApp:
         self.export_dir = Path(tempfile.mkdtemp(prefix="rag-chat-exports-"))
 
     def warm_up(self) -> None:
-        """Load the models before the first question, so the first user does not wait."""
+        """Load the models and indexes before the first question, so no user waits for them."""
         try:
-            self.holder.get()
+            self.holder.get().retrieve("warm up")  # also builds the BM25 index once
         except Exception as exc:  # no store yet, say: the first question will report it
             log.info("engine not loaded at start: %s", exc)
 
