@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM_BIN ?= /usr/bin/chromium
 
-.PHONY: run test lint ingest ui eval bench bench-ingest clean
+.PHONY: run test lint ingest ui eval bench bench-ingest clean browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +21,24 @@ run: $(STAMP)
 	$(BIN)/rag ingest seeds
 	$(BIN)/rag ui
 
-test: $(STAMP)
+# Debian's Chromium for the browser tests. Installed with apt when missing and possible (root);
+# otherwise the browser tests skip with the reason, or fail when REQUIRE_BROWSER is set (CI).
+browser-deps:
+	@if [ -x $(CHROMIUM_BIN) ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }; \
+	elif [ -n "$$REQUIRE_BROWSER" ]; then \
+		echo "error: $(CHROMIUM_BIN) is missing and cannot be installed (needs root and apt-get)"; \
+		exit 1; \
+	else \
+		echo "warning: $(CHROMIUM_BIN) is missing; browser tests will be skipped"; \
+	fi
+
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

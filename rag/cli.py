@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, help="port (default 7860)")
     ui.add_argument("--auth", help="user:password required to open the UI")
+    ui.add_argument(
+        "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
+    )
 
     ev = sub.add_parser("eval", help="score a gold set against ours and a baseline")
     ev.add_argument("--dataset", type=Path, required=True, help="seeds .jsonl or rag_dataset.json")
@@ -223,7 +226,7 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
         settings.host = args.host
     if args.port is not None:
         settings.port = args.port
-    launch(settings, auth=args.auth)
+    launch(settings, auth=args.auth, upload_root=args.upload_dir)
     return 0
 
 

@@ -223,6 +223,17 @@ class Store:
         return out
 
 
+def collection_names(settings: Settings) -> list[str]:
+    """Names of the collections in the store (empty when there is no store yet)."""
+    if not settings.chroma_url and not settings.store.is_dir():
+        return []
+    client = _make_client(settings, create=False)
+    try:
+        return sorted(str(getattr(c, "name", c)) for c in client.list_collections())
+    except Exception as exc:
+        raise RagError(f"cannot list the collections at {_where(settings)}: {exc}") from None
+
+
 def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 

@@ -1,124 +1,186 @@
-"""Gradio Blocks chat: streamed answers on the left, the cited passages on the right."""
+"""Gradio Blocks app: the chat with clickable citations, the evidence panel, the documents tab.
+
+This module holds the layout and the event wiring; the callbacks live in :mod:`ui.callbacks`,
+and retrieval and answering stay in :mod:`rag`.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import rag  # noqa: F401  (offline guards before gradio is imported)
-from rag.answering.base import AnswerDelta
-from rag.engine import RagEngine
-from rag.errors import RagError
-from rag.models import Answer
+
+# isort: split
+import gradio as gr
+
+from rag.errors import InputError
 from rag.settings import Settings
-from ui.render import evidence_html
+from ui.callbacks import ChatApp, public_settings
+from ui.chat import Turn
+from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
 
 log = logging.getLogger(__name__)
 
+ASK_CONCURRENCY = 4
+
 CSS = """
+#rag-transcript { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px; }
+.rag-turn { margin-bottom: 12px; }
+.rag-user .rag-text { background: var(--color-accent-soft); border-radius: 8px; padding: 6px 10px;
+  display: inline-block; white-space: pre-wrap; }
+.rag-bot { padding: 6px 10px; white-space: pre-wrap; line-height: 1.5; }
+.rag-error { color: var(--error-text-color, #b91c1c); }
+.rag-refused { font-style: italic; }
+.rag-note { font-size: 0.9em; color: var(--body-text-color-subdued); padding: 2px 10px; }
+.rag-meta { font-size: 0.8em; color: var(--body-text-color-subdued); }
+.rag-cite { border: 1px solid var(--color-accent); border-radius: 4px; padding: 0 3px;
+  margin: 0 1px; font-size: 0.85em; cursor: pointer; color: var(--color-accent);
+  background: transparent; }
+.rag-cite:hover { background: var(--color-accent-soft); }
 .rag-passage { white-space: pre-wrap; line-height: 1.5; }
 .rag-passage mark { background: #ffe58a; padding: 0 2px; }
-.rag-citation { margin-bottom: 0.8em; }
+.rag-citation { margin-bottom: 0.8em; border-left: 3px solid transparent; padding-left: 6px; }
+.rag-citation.rag-selected { border-left-color: var(--color-accent); background: var(--color-accent-soft); }
+.rag-context summary { font-size: 0.85em; cursor: pointer; }
+.rag-context-text { color: var(--body-text-color-subdued); }
+.rag-in-passage { color: var(--body-text-color); }
+.rag-not-supported { color: #b91c1c; }
+.rag-sources td, .rag-sources th { padding: 2px 10px; text-align: left; }
+.rag-messages .rag-error { color: #b91c1c; }
+"""
+
+# Clicks on a [n] marker become a "click" event carrying the turn and citation number.
+CITE_JS = """
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button.rag-cite');
+  if (!button) return;
+  trigger('click', {turn: Number(button.dataset.turn), cite: Number(button.dataset.cite)});
+});
+"""
+
+SCROLL_JS = """
+watch('value', () => {
+  const chosen = element.querySelector('.rag-selected');
+  if (chosen) chosen.scrollIntoView({block: 'nearest'});
+});
 """
 
 
-class EngineHolder:
-    """Loads the engine once per process, on first use, so the UI starts even without a store."""
+def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool = False) -> Any:
+    from index.loaders import SUPPORTED_SUFFIXES
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._engine: RagEngine | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> RagEngine:
-        with self._lock:
-            if self._engine is None:
-                self._engine = RagEngine(self.settings)
-            return self._engine
-
-
-def respond(
-    holder: EngineHolder, message: str, history: list[dict[str, Any]]
-) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
-    """Stream one answer into the chat; errors become a chat message, never a traceback."""
-    history = list(history or []) + [{"role": "user", "content": message}]
-    pairs = _pairs(history[:-1])
-    history.append({"role": "assistant", "content": ""})
-    try:
-        engine = holder.get()
-        for event in engine.stream(message, pairs):
-            if isinstance(event, AnswerDelta):
-                history[-1]["content"] += event.text
-                yield history, "", evidence_html(None)
-            elif isinstance(event, Answer):
-                history[-1]["content"] = event.answer
-                yield history, "", evidence_html(event)
-    except RagError as exc:
-        history[-1]["content"] = f"⚠️ {exc}"
-        yield history, "", evidence_html(None)
-
-
-def _pairs(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    user: str | None = None
-    for m in messages:
-        if m.get("role") == "user":
-            user = str(m.get("content", ""))
-        elif m.get("role") == "assistant" and user is not None:
-            pairs.append((user, str(m.get("content", ""))))
-            user = None
-    return pairs
-
-
-def build_app(settings: Settings) -> Any:
-    import gradio as gr
-
-    holder = EngineHolder(settings)
+    chat = ChatApp(settings, upload_root)
+    if warm:
+        threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
     with gr.Blocks(title="Document Q&A") as app:
+        turns = gr.State([])
         gr.Markdown("## Ask your documents\nEvery answer cites the passages it comes from.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="Chat", height=480, render_markdown=False, elem_id="rag-chat"
-                )
-                question = gr.Textbox(
-                    label="Question", placeholder="Ask a question…", elem_id="rag-question"
-                )
+        with gr.Row(equal_height=True):
+            collection = gr.Dropdown([settings.collection], value=settings.collection,
+                                     allow_custom_value=True, label="Collection", scale=1,
+                                     elem_id="rag-collection")  # fmt: skip
+            settings_line = gr.HTML(settings_html(settings.public_view()), scale=4,
+                                    js_on_load=None, elem_id="rag-settings")  # fmt: skip
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
                 with gr.Row():
-                    send = gr.Button("Ask", variant="primary", elem_id="rag-send")
-                    clear = gr.Button("Clear", elem_id="rag-clear")
-            with gr.Column(scale=2):
-                gr.Markdown("### Evidence")
-                evidence = gr.HTML(evidence_html(None), elem_id="rag-evidence")
+                    with gr.Column(scale=3):
+                        transcript = gr.HTML(transcript_html([]), js_on_load=CITE_JS,
+                                             autoscroll=True, min_height=320, max_height=560,
+                                             elem_id="rag-transcript")  # fmt: skip
+                        question = gr.Textbox(label="Question", placeholder="Ask a question…",
+                                              elem_id="rag-question")  # fmt: skip
+                        with gr.Row():
+                            send = gr.Button("Ask", variant="primary", elem_id="rag-send")
+                            clear = gr.Button("Clear", elem_id="rag-clear")
+                            export = gr.DownloadButton("Export Markdown", value=None,
+                                                       elem_id="rag-export")  # fmt: skip
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Evidence")
+                        evidence = gr.HTML(EMPTY_EVIDENCE, js_on_load=SCROLL_JS,
+                                           max_height=640, elem_id="rag-evidence")  # fmt: skip
+            with gr.Tab("Documents", id="documents"):
+                files = gr.File(label="Drop files here to add them to the collection",
+                                file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES),
+                                elem_id="rag-upload")  # fmt: skip
+                add = gr.Button("Add to collection", variant="primary", elem_id="rag-add")
+                status = gr.HTML("", js_on_load=None, elem_id="rag-upload-status")
+                sources = gr.HTML(js_on_load=None, elem_id="rag-sources")
+                with gr.Row():
+                    to_remove = gr.Dropdown([], label="Source", elem_id="rag-remove-choice")
+                    remove = gr.Button("Remove source", variant="stop", elem_id="rag-remove")
+            with gr.Tab("Settings", id="settings"):
+                gr.JSON(public_settings(settings), label="Settings (no secrets)")
 
-        def on_submit(
-            message: str, history: list[dict[str, Any]]
-        ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
-            yield from respond(holder, message, history)
+        def on_ask(q: str, t: list[Turn], c: str, request: gr.Request) -> Iterator[Any]:
+            yield from chat.ask(q, t, c, request.session_hash or "session")
 
-        for trigger in (question.submit, send.click):
-            trigger(on_submit, [question, chat], [chat, question, evidence], concurrency_limit=4)
-        clear.click(lambda: ([], "", evidence_html(None)), None, [chat, question, evidence])
+        ask_io = {"inputs": [question, turns, collection],
+                  "outputs": [transcript, question, evidence, turns, export],
+                  "concurrency_limit": ASK_CONCURRENCY, "concurrency_id": "ask"}  # fmt: skip
+        send.click(on_ask, api_name="ask", **ask_io)  # type: ignore[arg-type]
+        question.submit(on_ask, api_visibility="private", **ask_io)  # type: ignore[arg-type]
+
+        def on_cite(t: list[Turn], evt: gr.EventData) -> str:
+            return chat.select_citation(t, int(evt.turn), int(evt.cite))
+
+        transcript.click(on_cite, [turns], [evidence], api_visibility="private")
+        clear.click(lambda: ([], transcript_html([]), EMPTY_EVIDENCE, "", None), None,
+                    [turns, transcript, evidence, question, export], api_visibility="private")  # fmt: skip
+
+        docs_out = [sources, to_remove, collection, settings_line]
+        app.load(chat.documents_view, [collection], docs_out, api_visibility="private")
+        collection.change(chat.documents_view, [collection], docs_out, api_visibility="private")
+
+        def on_add(
+            f: list[str] | None,
+            c: str,
+            t: list[Turn],
+            progress: Any = gr.Progress(),  # noqa: B008
+        ) -> tuple[Any, ...]:
+            html, new_turns = chat.upload(f, c, t, progress)
+            return (html, None, new_turns, transcript_html(new_turns))
+
+        add.click(on_add, [files, collection, turns], [status, files, turns, transcript],
+                  concurrency_limit=1, concurrency_id="store", api_visibility="private",
+                  ).then(chat.documents_view, [collection], docs_out)  # fmt: skip
+
+        def on_remove(s: str | None, c: str, t: list[Turn]) -> tuple[Any, ...]:
+            html, new_turns = chat.remove(s, c, t)
+            return (html, new_turns, transcript_html(new_turns))
+
+        remove.click(on_remove, [to_remove, collection, turns], [status, turns, transcript],
+                     concurrency_limit=1, concurrency_id="store", api_visibility="private",
+                     ).then(chat.documents_view, [collection], docs_out)  # fmt: skip
     return app
 
 
-def launch(settings: Settings, *, auth: str | None = None) -> None:
-    import gradio as gr
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise InputError("--auth must be user:password")
+    return (user, password)
 
-    app = build_app(settings)
-    credentials = None
-    if auth:
-        user, sep, password = auth.partition(":")
-        if not sep or not user or not password:
-            raise rag.InputError("--auth must be user:password")
-        credentials = (user, password)
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        auth=credentials,
-        show_error=False,
-        css=CSS,
-        theme=gr.themes.Soft(),
-    )
+
+def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by default."""
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "auth": parse_auth(auth),
+        "show_error": False,
+        "max_file_size": int(settings.max_file_mb * 1_000_000),
+        "css": CSS,
+    }
+
+
+def launch(settings: Settings, *, auth: str | None = None, upload_root: Path | None = None) -> None:
+    options = launch_options(settings, auth)
+    app = build_app(settings, upload_root, warm=True)
+    app.queue(default_concurrency_limit=ASK_CONCURRENCY).launch(theme=gr.themes.Soft(), **options)

@@ -15,3 +15,29 @@ def test_document_text_is_escaped_and_sentence_highlighted() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<mark>&lt;script&gt;" in html and "here.</mark> End." in html
     assert "evil.html" in html and "page 2" in html
+
+
+def test_answer_markers_become_buttons_and_text_stays_escaped() -> None:
+    from ui.render import answer_html
+
+    html = answer_html("<b>Macron</b> said so [1] and [7].", turn=3, cited={1})
+    assert html.startswith("&lt;b&gt;Macron&lt;/b&gt; said so ")
+    assert "data-turn='3' data-cite='1'" in html and ">[1]</button>" in html
+    assert "[7]." in html and "data-cite='7'" not in html  # not a citation: stays text
+
+
+def test_context_comes_from_the_source_file_or_says_it_is_gone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.render import context_html
+
+    path = tmp_path / "doc.txt"
+    text = "Before the passage. <i>Cited sentence.</i> Passage end. After the passage."
+    path.write_text(text, encoding="utf-8")
+    start, end = text.index("<i>"), text.index(" After")
+    c = Citation(id=1, source=str(path), text=text[start:end], score=0.1, start_char=start,
+                 end_char=end, page=None, highlight_start=start,
+                 highlight_end=text.index(" Passage end"))  # fmt: skip
+    html = context_html(c)
+    assert "Before the passage. <span class='rag-in-passage'><mark>&lt;i&gt;Cited" in html
+    assert "</span> After the passage." in html
+    path.write_text("changed", encoding="utf-8")
+    assert "gone or changed" in context_html(c)

@@ -1,0 +1,146 @@
+"""A real app server (``rag ui`` in a subprocess) on a temp store, and a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+AUTH = ("tester", "correct-horse-42")
+SERVER_START_SECONDS = 180
+
+
+@dataclass
+class UiServer:
+    url: str
+    store: Path
+    uploads: Path
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"`rag ui` exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"`rag ui` did not answer at {url}:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
+    """``rag ui --auth`` on its default interface and a free port, over a fresh store holding the seeds."""
+    base = tmp_path_factory.mktemp("ui-server")
+    store, uploads, log = base / "store", base / "uploads", base / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env.pop("OPENAI_API_KEY", None)
+    env["PYTHONPATH"] = str(ROOT)
+    subprocess.run([sys.executable, "-m", "rag", "--store", str(store), "ingest", str(SEEDS)],
+                   cwd=base, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
+    port = _free_port()
+    # No --host: the default binding (127.0.0.1) is part of what is tested.
+    command = [sys.executable, "-m", "rag", "--store", str(store), "ui", "--port", str(port),
+               "--auth", ":".join(AUTH), "--upload-dir", str(uploads)]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_up(url, proc, log)
+        yield UiServer(url, store, uploads, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium. Missing is a failure in CI (REQUIRE_BROWSER or CI set), else a skip."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    reason = (
+        f"{CHROMIUM} is missing: install Debian's browser with `make browser-deps` "
+        "(as root: apt-get install -y chromium chromium-driver)"
+    )
+    if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[Any]:
+    """Headless Chromium; Playwright gives it a fresh, empty profile directory."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class BrowserPage:
+    page: Any
+    dialogs: list[str]
+    errors: list[str]
+
+
+@pytest.fixture
+def page(browser: Any, ui_server: UiServer) -> Iterator[BrowserPage]:
+    """A logged-in page that records every dialog (alert, confirm, prompt) it is shown."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script("window.__xss = 0;")
+    page.goto(ui_server.url)
+    page.locator("input[type=text]").first.fill(AUTH[0])
+    page.locator("input[type=password]").fill(AUTH[1])
+    page.get_by_role("button", name="Login").click()
+    page.locator("#rag-question textarea").wait_for()
+    yield BrowserPage(page, dialogs, errors)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save screenshots (UI_SCREENSHOTS overrides, e.g. to refresh docs/)."""
+    folder = os.environ.get("UI_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

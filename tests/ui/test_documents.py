@@ -1,0 +1,107 @@
+"""Uploads stay inside their folder; ingest, list and remove go through the real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.errors import InputError
+from rag.settings import Settings
+from rag.store import Store
+from ui.documents import (
+    ingest_uploads,
+    list_collections,
+    list_sources,
+    remove_source,
+    safe_upload_name,
+    save_upload,
+    upload_dir,
+)
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("notes.txt", "notes.txt"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\win.md", "win.md"),
+        ("/abs/path/report final.md", "report final.md"),
+        ("<img src=x onerror=alert(1)>.txt", "_img src_x onerror_alert_1_.txt"),
+        ("..hidden.txt", "hidden.txt"),
+        ("ümlaut naïve.txt", "_mlaut na_ve.txt"),
+    ],
+)
+def test_upload_names_lose_every_path_component(sent: str, kept: str) -> None:
+    assert safe_upload_name(sent) == kept
+
+
+@pytest.mark.parametrize("sent", ["", "..", "../..", "/", "./.", " .. "])
+def test_unusable_upload_names_are_refused(sent: str) -> None:
+    with pytest.raises(InputError):
+        safe_upload_name(sent)
+
+
+def test_saved_upload_lands_in_the_upload_folder_only(tmp_path: Path) -> None:
+    src = tmp_path / "incoming"
+    src.write_text("x", encoding="utf-8")
+    dest = tmp_path / "uploads"
+    saved = save_upload(src, "../../../../tmp/evil.txt", dest)
+    assert saved == dest.resolve() / "evil.txt"
+    assert sorted(p.name for p in tmp_path.rglob("evil.txt")) == ["evil.txt"]
+
+
+def test_upload_over_a_symlink_is_refused(tmp_path: Path) -> None:
+    dest = tmp_path / "uploads"
+    dest.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    (dest / "link.txt").symlink_to(outside)
+    src = tmp_path / "incoming"
+    src.write_text("overwrite", encoding="utf-8")
+    with pytest.raises(InputError):
+        save_upload(src, "link.txt", dest)
+    assert outside.read_text(encoding="utf-8") == "keep me"
+
+
+def test_ingest_reports_each_file_and_remove_deletes_chunks_and_file(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    good = incoming / "zephyr.txt"
+    good.write_text("The Zephyr lighthouse keeper is Orla Quennell.\n", encoding="utf-8")
+    binary = incoming / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    exe = incoming / "tool.exe"
+    exe.write_bytes(b"MZ")
+    dest = upload_dir(fresh_settings, tmp_path / "uploads")
+    steps: list[str] = []
+
+    result = ingest_uploads([good, binary, exe], fresh_settings, dest, lambda f, d: steps.append(d))
+
+    assert result.changed
+    levels = dict((msg.split()[0], level) for level, msg in result.lines)
+    assert levels == {"zephyr.txt": "ok", "blob.txt": "error", "tool.exe": "error"}
+    assert "binary data" in result.summary and "unsupported file type" in result.summary
+    assert steps[-1] == "done" and any("zephyr.txt" in s for s in steps)
+    assert sorted(p.name for p in dest.iterdir()) == ["zephyr.txt"]
+    [doc] = list_sources(fresh_settings)
+    assert Path(doc.source) == dest / "zephyr.txt" and doc.chunks >= 1
+
+    again = ingest_uploads([good], fresh_settings, dest)
+    assert not again.changed and "unchanged" in again.summary
+
+    assert remove_source(fresh_settings, doc.source, dest) == doc.chunks
+    assert list_sources(fresh_settings) == []
+    assert Store(fresh_settings).chunk_ids() == []
+    assert not (dest / "zephyr.txt").exists()
+    with pytest.raises(InputError):
+        remove_source(fresh_settings, doc.source, dest)
+
+
+def test_empty_upload_and_missing_store(fresh_settings: Settings, tmp_path: Path) -> None:
+    result = ingest_uploads([], fresh_settings, tmp_path / "up")
+    assert not result.changed and "No file selected" in result.summary
+    assert list_sources(fresh_settings) == []
+    assert list_collections(fresh_settings) == ["default"]

@@ -1,0 +1,76 @@
+"""The text around a cited passage, read from the source file through the loaders.
+
+Offsets stored with a chunk index into the loader's text of its page, so the same loader
+gives back the same text; if the file changed or is gone since it was ingested, there is no
+context to show and the caller says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rag.models import Citation
+
+log = logging.getLogger(__name__)
+
+CONTEXT_CHARS = 600
+_MAX_BYTES = 200_000_000
+
+
+@dataclass(frozen=True)
+class Context:
+    before: str
+    after: str
+    truncated_before: bool
+    truncated_after: bool
+
+
+@lru_cache(maxsize=32)
+def _page_texts(path: str, mtime_ns: int, size: int) -> dict[int | None, str]:
+    from index.loaders import load_file
+
+    return {page.page: page.text for page in load_file(Path(path), max_bytes=_MAX_BYTES)}
+
+
+def source_context(citation: Citation, chars: int = CONTEXT_CHARS) -> Context | None:
+    """Up to ``chars`` characters either side of the passage, or None when unavailable."""
+    if citation.start_char is None or citation.end_char is None:
+        return None
+    path = Path(citation.source)
+    try:
+        stat = path.stat()
+        pages = _page_texts(str(path), stat.st_mtime_ns, stat.st_size)
+    except Exception as exc:  # missing file, unreadable, or a loader error
+        log.debug("no context for %s: %s", path, exc)
+        return None
+    text = pages.get(citation.page)
+    if text is None and len(pages) == 1:
+        text = next(iter(pages.values()))
+    if text is None or text[citation.start_char : citation.end_char] != citation.text:
+        return None  # the file changed since it was ingested
+    start = _word_boundary(text, max(0, citation.start_char - chars), forward=True)
+    end = _word_boundary(text, min(len(text), citation.end_char + chars), forward=False)
+    start = min(start, citation.start_char)
+    end = max(end, citation.end_char)
+    return Context(
+        before=text[start : citation.start_char],
+        after=text[citation.end_char : end],
+        truncated_before=start > 0,
+        truncated_after=end < len(text),
+    )
+
+
+def _word_boundary(text: str, at: int, *, forward: bool) -> int:
+    """Move ``at`` to the nearest whitespace so the context does not start mid-word."""
+    if at <= 0 or at >= len(text):
+        return at
+    step = 1 if forward else -1
+    limit = 40
+    pos = at
+    while 0 < pos < len(text) and not text[pos].isspace() and limit:
+        pos += step
+        limit -= 1
+    return pos if limit else at
