@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, help="port (default 7860)")
     ui.add_argument("--auth", help="user:password required to open the UI")
+
+    bench = sub.add_parser("bench", help="measure ingest, query latency, memory, cold start")
+    bench.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks")
+    bench.add_argument("--out", type=Path, default=Path("bench-results"), help="report folder")
+    bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
+    bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
+    bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
     return parser
 
 
@@ -57,7 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(
             store=args.store, collection=args.collection, chroma_url=args.chroma_url
         )
-        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "sources": cmd_sources, "ui": cmd_ui}
+        handler = {
+            "ingest": cmd_ingest,
+            "ask": cmd_ask,
+            "sources": cmd_sources,
+            "ui": cmd_ui,
+            "bench": cmd_bench,
+        }
         return handler[args.command](args, settings)
     except RagError as exc:
         if args.debug:
@@ -176,6 +189,30 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     if args.port is not None:
         settings.port = args.port
     launch(settings, auth=args.auth)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.bench.report import markdown
+    from eval.bench.run import run_bench
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise InputError(
+            f"--sizes must be numbers separated by commas, got {args.sizes!r}"
+        ) from None
+    if not sizes or min(sizes) < 10:
+        raise InputError("--sizes needs at least one size of 10 chunks or more")
+    if args.queries < 1 or args.cold_runs < 1:
+        raise InputError("--queries and --cold-runs must be at least 1")
+    logging.getLogger("eval.bench").setLevel(logging.INFO)
+    results = run_bench(
+        sizes, args.out, queries=args.queries, cold_runs=args.cold_runs,
+        keep_stores=args.keep_stores,
+    )  # fmt: skip
+    print(markdown(results))
+    print(f"wrote {args.out / 'bench.json'}, {args.out / 'bench.md'}, {args.out / 'bench.png'}")
     return 0
 
 
