@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -236,9 +237,9 @@ def _quiet_libraries(debug: bool) -> None:
         "bm25s",
     ):
         logging.getLogger(name).setLevel(logging.ERROR)
-    try:
-        import transformers
-
+    # huggingface_hub (and so transformers) reads this when first imported. Importing
+    # transformers here only to silence it cost a second of every cold start.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    transformers = sys.modules.get("transformers")
+    if transformers is not None:
         transformers.utils.logging.disable_progress_bar()
-    except Exception:  # pragma: no cover - transformers missing or changed
-        pass
