@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,11 @@ if TYPE_CHECKING:
     import torch
 
 MAX_SEQ_LENGTH = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
+# Vectors of short texts (questions, sentences of retrieved passages) are kept in an LRU
+# cache: the extractive answerer re-embeds the sentences of every passage it is handed, and
+# popular passages come back question after question. Chunks at ingest are longer and skip it.
+CACHE_MAX_CHARS = 600
+CACHE_ENTRIES = 20_000
 
 
 class MiniLMEncoder:
@@ -116,6 +123,8 @@ class MiniLMEmbedding(BaseEmbedding):
     """LlamaIndex's embedding interface over :class:`MiniLMEncoder`."""
 
     _encoder: Any = PrivateAttr()
+    _cache: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
     def load(cls, path: str, *, batch_size: int, group: int) -> MiniLMEmbedding:
@@ -135,8 +144,21 @@ class MiniLMEmbedding(BaseEmbedding):
         return self._get_text_embeddings([text])[0]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        vectors: list[list[float]] = self._encoder.encode(texts).tolist()
-        return vectors
+        with self._lock:
+            known = {t: v for t in texts if (v := self._cache.get(t)) is not None}
+            for t in known:
+                self._cache.move_to_end(t)
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        if todo:
+            fresh = self._encoder.encode(todo)
+            known.update(zip(todo, fresh, strict=True))
+            with self._lock:
+                for t, v in zip(todo, fresh, strict=True):
+                    if len(t) <= CACHE_MAX_CHARS:
+                        self._cache[t] = v
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+        return [known[t].tolist() for t in texts]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

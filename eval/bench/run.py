@@ -63,7 +63,8 @@ def run_bench(
 
     questions = real.questions
     random.Random(11).shuffle(questions)
-    questions = (questions * (1 + (queries + 3) // max(1, len(questions))))[: queries + 3]
+    wanted = 2 * queries + 3  # warm-up, then distinct questions for retrieval and for answers
+    questions = (questions * (1 + wanted // max(1, len(questions))))[:wanted]
     qfile = work / "questions.json"
     qfile.write_text(json.dumps(questions), encoding="utf-8")
 
