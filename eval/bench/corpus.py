@@ -20,7 +20,10 @@ import numpy as np
 from index.chunking import chunk_text
 from rag.models import Chunk
 
-COVID_QA = Path("/work/shared/eval-data/covid-qa-deepset/200423_covidQA.json")
+# shared/ lies beside the repository (read by path, never copied into it).
+COVID_QA = (
+    Path(__file__).resolve().parents[3] / "shared/eval-data/covid-qa-deepset/200423_covidQA.json"
+)
 # Per-dimension noise added to a reused (unit) embedding; cosine to the original stays ~0.9.
 NOISE_SIGMA = 0.025
 
