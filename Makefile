@@ -61,3 +61,6 @@ eval: $(STAMP)
 
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/rag bench --sizes $(or $(SIZES),1000,10000,100000) --out $(or $(OUT),bench-results)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
     )
     ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
+
+    bench = sub.add_parser("bench", help="measure ingest, query latency, memory, cold start")
+    bench.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks")
+    bench.add_argument("--out", type=Path, default=Path("bench-results"), help="report folder")
+    bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
+    bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
+    bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
     return parser
 
 
@@ -89,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sources": cmd_sources,
             "ui": cmd_ui,
             "eval": cmd_eval,
+            "bench": cmd_bench,
         }
         return handler[args.command](args, settings)
     except RagError as exc:
@@ -256,6 +265,30 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.bench.report import markdown
+    from eval.bench.run import run_bench
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise InputError(
+            f"--sizes must be numbers separated by commas, got {args.sizes!r}"
+        ) from None
+    if not sizes or min(sizes) < 10:
+        raise InputError("--sizes needs at least one size of 10 chunks or more")
+    if args.queries < 1 or args.cold_runs < 1:
+        raise InputError("--queries and --cold-runs must be at least 1")
+    logging.getLogger("eval.bench").setLevel(logging.INFO)
+    results = run_bench(
+        sizes, args.out, queries=args.queries, cold_runs=args.cold_runs,
+        keep_stores=args.keep_stores,
+    )  # fmt: skip
+    print(markdown(results))
+    print(f"wrote {args.out / 'bench.json'}, {args.out / 'bench.md'}, {args.out / 'bench.png'}")
+    return 0
+
+
 def display_source(source: str) -> str:
     """A source path relative to the working directory when it lies below it."""
     try:
@@ -276,9 +309,9 @@ def _quiet_libraries(debug: bool) -> None:
         "bm25s",
     ):
         logging.getLogger(name).setLevel(logging.ERROR)
-    try:
-        import transformers
-
+    # huggingface_hub (and so transformers) reads this when first imported. Importing
+    # transformers here only to silence it cost a second of every cold start.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    transformers = sys.modules.get("transformers")
+    if transformers is not None:
         transformers.utils.logging.disable_progress_bar()
-    except Exception:  # pragma: no cover - transformers missing or changed
-        pass

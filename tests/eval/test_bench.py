@@ -1,0 +1,33 @@
+"""`rag bench` runs end to end on a tiny corpus and writes its three reports (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.bench.corpus import COVID_QA
+from eval.bench.run import run_bench
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not COVID_QA.is_file(), reason=f"no COVID-QA data at {COVID_QA}"),
+]
+
+
+def test_bench_writes_reports(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    results = run_bench([20, 60], out, queries=2, cold_runs=1)
+
+    assert {p.name for p in out.iterdir()} == {"bench.json", "bench.md", "bench.png"}
+    saved = json.loads((out / "bench.json").read_text())
+    assert saved["ingest"]["chunks"] == 20
+    assert saved["ingest"]["reingest_unchanged"]["seconds"] >= 0
+    first, second = saved["sizes"]
+    assert first["generated"] == 0 and second["generated"] == 40
+    assert second["serve"]["chunks"] == 60
+    assert first["serve"]["answer_ms"]["n"] == 2
+    assert "| 60 |" in (out / "bench.md").read_text()
+    assert (out / "bench.png").read_bytes()[:4] == b"\x89PNG"
+    assert results["cold_ui_s"]["runs"] == 1
