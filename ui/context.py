@@ -30,9 +30,12 @@ class Context:
 
 @lru_cache(maxsize=32)
 def _page_texts(path: str, mtime_ns: int, size: int) -> dict[int | None, str]:
-    from index.loaders import load_file
+    from index.loaders import parse
 
-    return {page.page: page.text for page in load_file(Path(path), max_bytes=_MAX_BYTES)}
+    source = Path(path)
+    if size > _MAX_BYTES:
+        return {}
+    return {page.page: page.text for page in parse(source, source.read_bytes()).pages}
 
 
 def source_context(citation: Citation, chars: int = CONTEXT_CHARS) -> Context | None:
