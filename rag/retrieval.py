@@ -80,6 +80,8 @@ class HybridRetriever:
         if self._bm25 is None or self._bm25_key != key:
             from llama_index.retrievers.bm25 import BM25Retriever
 
+            # bm25s sets its own logger to DEBUG on import; follow the application's level.
+            logging.getLogger("bm25s").setLevel(logging.getLogger().getEffectiveLevel())
             nodes: list[BaseNode] = list(self.store.nodes())
             self._bm25 = BM25Retriever.from_defaults(
                 nodes=nodes, similarity_top_k=min(k, len(nodes))
