@@ -6,10 +6,21 @@ import textwrap
 from pathlib import Path
 
 
-def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None) -> Path:
-    """A PDF whose page ``i`` shows ``pages[i]`` in Helvetica (extractable by pypdf)."""
+def write_pdf(
+    path: Path, pages: list[str], *, user_password: str | None = None, array_elements: int = 0
+) -> Path:
+    """A PDF whose page ``i`` shows ``pages[i]`` in Helvetica (extractable by pypdf).
+
+    ``array_elements`` > 0 puts an array of that many numbers in the document catalog.
+    """
     from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+    )
 
     writer = PdfWriter()
     font = writer._add_object(
@@ -31,6 +42,9 @@ def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None)
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 10 Tf 12 TL 50 740 Td {body} ET".encode("latin-1"))
         page[NameObject("/Contents")] = writer._add_object(stream)
+    if array_elements:
+        numbers = ArrayObject(NumberObject(n % 10) for n in range(array_elements))
+        writer._root_object[NameObject("/PieceInfo")] = numbers
     if user_password is not None:
         writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
     with path.open("wb") as handle:

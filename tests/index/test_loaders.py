@@ -88,6 +88,13 @@ def test_bad_input_names_the_reason(
     assert caught.value.skip is skip
 
 
+def test_pdf_with_a_very_large_array_still_loads(tmp_path: Path) -> None:
+    # pypdf's default bound is 100,000 array elements; Microsoft's 10-Q filings go past it.
+    path = write_pdf(tmp_path / "big.pdf", ["Revenue rose in the quarter."], array_elements=300_000)
+    doc = parse(path, path.read_bytes())
+    assert [p.text for p in doc.pages] == ["Revenue rose in the quarter."]
+
+
 def test_truncated_pdf_is_corrupted(tmp_path: Path) -> None:
     whole = write_pdf(tmp_path / "whole.pdf", ["Some text here."] * 3).read_bytes()
     path = tmp_path / "cut.pdf"
