@@ -36,6 +36,12 @@ class StrictModeError(RagError):
     """``--strict``: a file failed, so nothing was written."""
 
 
+def prepare_bm25(store: Store) -> None:
+    from rag.bm25_index import prepare
+
+    prepare(store)
+
+
 def ingest_paths(
     paths: Sequence[Path | str],
     settings: Settings,
@@ -66,6 +72,10 @@ def ingest_paths(
         if gone:
             report.chunks_deleted += store.delete_sources(gone)
         report.removed.extend(gone)
+    if report.chunks_embedded or report.chunks_deleted:
+        bar.start("bm25", 1, "index")
+        prepare_bm25(store)
+        bar.advance()
     bar.close()
     report.added.sort()
     report.updated.sort()

@@ -6,6 +6,7 @@ import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from rag.bm25_index import Bm25Index
 from rag.models import Passage
 
 if TYPE_CHECKING:
@@ -23,15 +24,14 @@ CANDIDATE_FACTOR = 2
 
 
 class HybridRetriever:
-    """Builds the LlamaIndex retrievers once and rebuilds BM25 only when the store changes."""
+    """Builds the LlamaIndex retrievers once; BM25 follows the collection's state."""
 
     def __init__(self, settings: Settings, store: Store, embed_model: BaseEmbedding) -> None:
         self.settings = settings
         self.store = store
         self.embed_model = embed_model
         self._dense: BaseRetriever | None = None
-        self._bm25: BaseRetriever | None = None
-        self._bm25_key: tuple[int, int] | None = None
+        self.bm25 = Bm25Index(store)
 
     def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]:
         from llama_index.core.retrievers import QueryFusionRetriever
@@ -74,21 +74,7 @@ class HybridRetriever:
         return self._dense
 
     def _bm25_retriever(self, k: int) -> BaseRetriever | None:
-        key = (self.store.count(), self.store.version)
-        if key[0] == 0:
-            return None
-        if self._bm25 is None or self._bm25_key != key:
-            from llama_index.retrievers.bm25 import BM25Retriever
-
-            # bm25s sets its own logger to DEBUG on import; follow the application's level.
-            logging.getLogger("bm25s").setLevel(logging.getLogger().getEffectiveLevel())
-            nodes: list[BaseNode] = list(self.store.nodes())
-            self._bm25 = BM25Retriever.from_defaults(
-                nodes=nodes, similarity_top_k=min(k, len(nodes))
-            )
-            self._bm25_key = key
-        self._bm25.similarity_top_k = min(k, key[0])  # type: ignore[attr-defined]
-        return self._bm25
+        return self.bm25.retriever(k)
 
 
 def ChunkKeyed(inner: BaseRetriever) -> BaseRetriever:  # noqa: N802 (a class factory)

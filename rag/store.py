@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 
 _ADD_BATCH = 1000
 _GET_PAGE = 5000
+# Collection metadata key holding a fresh random token after every write, so caches derived
+# from the collection (the BM25 index) can tell, in any process, whether it changed.
+GENERATION_KEY = "rag_generation"
 
 
 @dataclass
@@ -86,6 +90,35 @@ class Store:
         """Bumped on every write by this process; readers use it to refresh caches."""
         return self._version
 
+    def state(self) -> tuple[int, str]:
+        """(chunk count, generation token) of the collection as stored now, by any process.
+
+        The generation is "" for a collection written before generations existed.
+        """
+        try:
+            meta = self._client.get_collection(self.name).metadata or {}
+        except Exception as exc:
+            raise StoreMissingError(
+                f"collection {self.name!r} is gone from the store at {_where(self.settings)}: {exc}"
+            ) from None
+        return self.count(), str(meta.get(GENERATION_KEY, ""))
+
+    def cache_dir(self) -> Path | None:
+        """A folder beside the embedded store for indexes derived from this collection
+        (created on demand); None for a Chroma server, whose derived indexes stay in memory."""
+        if self.settings.chroma_url:
+            return None
+        return self.settings.store / "derived" / self.name
+
+    def _touch(self) -> None:
+        from uuid import uuid4
+
+        self._version += 1
+        try:
+            self._collection.modify(metadata={GENERATION_KEY: uuid4().hex})
+        except Exception as exc:  # a server that refuses: caches then rebuild per process
+            log.warning("could not record the collection's generation: %s", exc)
+
     def vector_store(self) -> ChromaVectorStore:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -127,7 +160,7 @@ class Store:
                 metadatas=metadatas[k : k + step],
                 documents=texts[k : k + step],
             )
-        self._version += 1
+        self._touch()
 
     def _batch_size(self) -> int:
         try:
@@ -138,7 +171,7 @@ class Store:
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         for k in range(0, len(chunk_ids), _ADD_BATCH):
             self._collection.delete(ids=list(chunk_ids[k : k + _ADD_BATCH]))
-        self._version += 1
+        self._touch()
 
     def chunk_ids(self, *, source: str | None = None, doc_id: str | None = None) -> list[str]:
         where: dict[str, Any] | None = None

@@ -1,0 +1,135 @@
+"""The BM25 side of hybrid retrieval, built once per collection state and kept on disk.
+
+Building BM25 means reading every chunk out of Chroma and tokenizing it: seconds at 1k chunks,
+about half a minute at 100k. So the index is built once after each change to the collection
+(at the end of ``rag ingest``, or by the first query that finds it missing), saved under
+``Store.cache_dir()/bm25/<count>-<generation>/`` and memory-mapped by every later process,
+which then starts in well under a second and keeps the corpus on disk rather than in RAM.
+With a Chroma server there is no local store folder: each process builds it in memory.
+
+The folder name is the collection's state: its chunk count and the random generation token
+the store writes after every change (:meth:`rag.store.Store.state`). Whatever process wrote,
+a reader sees a new state and switches index; stale folders are removed after a build. A
+folder is written under a temporary name and renamed into place, so a reader sees a complete
+index or none; one that cannot be read is rebuilt, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+from uuid import uuid4
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import BaseNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    from rag.store import Store
+
+log = logging.getLogger(__name__)
+
+_COMPLETE = "complete"  # written last inside a folder
+
+
+class Bm25Index:
+    """A collection's BM25 retriever, refreshed when the collection's state changes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.builds = 0  # indexes built (rather than loaded) by this object
+        self._lock = threading.Lock()
+        self._retriever: BM25Retriever | None = None
+        self._key: tuple[int, str, int] | None = None
+
+    def retriever(self, top_k: int) -> BM25Retriever | None:
+        """The retriever for the collection as it is now (None when it is empty)."""
+        count, generation = self.store.state()
+        if count == 0:
+            return None
+        # Without a generation (a store from before they existed) only this process's own
+        # writes are seen, through the store's version.
+        key = (count, generation, 0 if generation else self.store.version)
+        with self._lock:  # one build per state, however many queries arrive at once
+            if self._retriever is None or self._key != key:
+                self._retriever = self._load_or_build(count, generation)
+                self._key = key
+            retriever = self._retriever
+        retriever.similarity_top_k = min(top_k, count)
+        return retriever
+
+    def _load_or_build(self, count: int, generation: str) -> BM25Retriever:
+        _quiet_bm25s()
+        cache = self.store.cache_dir()
+        folder = cache / "bm25" / f"{count}-{generation}" if cache and generation else None
+        if folder is not None and (folder / _COMPLETE).is_file():
+            try:
+                return _load(folder)
+            except Exception as exc:
+                log.warning("BM25 index at %s is unreadable (%s); rebuilding it", folder, exc)
+                shutil.rmtree(folder, ignore_errors=True)
+        retriever = self._build()
+        if folder is None:
+            return retriever
+        try:
+            _save(retriever, folder)
+            _remove_others(folder)
+            return _load(folder)  # memory-mapped: the built copy's corpus leaves RAM
+        except Exception as exc:
+            log.warning("could not keep the BM25 index at %s: %s", folder, exc)
+            return retriever
+
+    def _build(self) -> BM25Retriever:
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        nodes: list[BaseNode] = list(self.store.nodes())
+        self.builds += 1
+        log.info("building the BM25 index of %d chunks", len(nodes))
+        return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1)
+
+
+def _load(folder: Path) -> BM25Retriever:
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    return BM25Retriever.from_persist_dir(str(folder), mmap=True, show_progress=False)
+
+
+def _save(retriever: BM25Retriever, folder: Path) -> None:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.parent / f".{folder.name}.{os.getpid()}-{uuid4().hex[:8]}"
+    try:
+        retriever.persist(str(staging), show_progress=False)  # with the corpus's line index
+        (staging / _COMPLETE).write_text("ok\n", encoding="utf-8")
+        try:
+            staging.rename(folder)
+        except OSError:
+            if not (folder / _COMPLETE).is_file():  # not another process that won the race
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_others(keep: Path) -> None:
+    """Drop the folders of earlier states (open memory maps of them stay valid)."""
+    for other in keep.parent.iterdir():
+        if other != keep and not other.name.startswith("."):
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _quiet_bm25s() -> None:
+    # bm25s sets its own logger to DEBUG on import; follow the application's level.
+    import bm25s  # noqa: F401
+
+    logging.getLogger("bm25s").setLevel(logging.getLogger().getEffectiveLevel())
+
+
+def prepare(store: Store) -> None:
+    """Build the index of the collection's current state now (after an ingest), so the next
+    query of any process finds it ready. A failure only costs that query the build."""
+    try:
+        Bm25Index(store).retriever(1)
+    except Exception as exc:
+        log.warning("could not build the BM25 index now (%s); the next query will", exc)

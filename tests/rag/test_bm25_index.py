@@ -1,0 +1,106 @@
+"""The persisted BM25 index: built once per collection state, shared by processes, rebuilt
+when the collection changes or the files are damaged."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.ingest import ingest_paths
+from index.sync import forget
+from rag.bm25_index import Bm25Index
+from rag.settings import Settings, load_settings
+from rag.store import Store
+
+ORCHARD = "The orchard in Kettlewick grew quinces and medlars on the southern slope."
+HARBOUR = "The harbour at Dunmarrow froze solid for nine days in the winter of 1947."
+
+
+def bm25_texts(index: Bm25Index, query: str, k: int = 3) -> list[str]:
+    retriever = index.retriever(k)
+    assert retriever is not None
+    return [r.node.get_content() for r in retriever.retrieve(query)]
+
+
+@pytest.fixture
+def orchard_store(tmp_path: Path) -> Settings:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
+    settings = load_settings(store=tmp_path / "store")
+    ingest_paths([docs], settings)
+    return settings
+
+
+def folders(settings: Settings) -> list[Path]:
+    base = settings.store / "derived" / settings.collection / "bm25"
+    return sorted(p for p in base.iterdir() if not p.name.startswith("."))
+
+
+def test_ingest_leaves_an_index_that_a_new_process_loads_instead_of_building(
+    orchard_store: Settings,
+) -> None:
+    [folder] = folders(orchard_store)
+    count, generation = Store(orchard_store).state()
+    assert folder.name == f"{count}-{generation}" and generation
+    index = Bm25Index(Store(orchard_store))  # what a fresh `rag ask` process does
+    assert bm25_texts(index, "quinces medlars")[0] == ORCHARD
+    assert index.builds == 0
+
+
+def test_a_write_by_another_store_object_is_seen_and_replaces_the_old_folder(
+    orchard_store: Settings, tmp_path: Path
+) -> None:
+    reader = Bm25Index(Store(orchard_store))
+    assert bm25_texts(reader, "harbour froze")[0] == ORCHARD  # the only chunk there is
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    ingest_paths([more], orchard_store)  # its own Store, as another process would
+    assert bm25_texts(reader, "harbour froze")[0] == HARBOUR
+    assert reader.builds == 0  # the ingest built it; the reader loaded it
+    assert len(folders(orchard_store)) == 1
+
+    forget([more / "harbour.txt"], orchard_store)
+    assert bm25_texts(reader, "harbour froze") == [ORCHARD]
+    assert reader.builds == 1  # forget does not build; the first query after it does
+    assert len(folders(orchard_store)) == 1
+
+
+def test_a_damaged_index_is_rebuilt_with_a_warning(
+    orchard_store: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    [folder] = folders(orchard_store)
+    for f in folder.iterdir():
+        if f.suffix in (".npy", ".jsonl"):
+            f.write_bytes(b"\x00garbage")
+    index = Bm25Index(Store(orchard_store))
+    with caplog.at_level("WARNING"):
+        assert bm25_texts(index, "quinces")[0] == ORCHARD
+    assert index.builds == 1 and "unreadable" in caplog.text
+    assert Bm25Index(Store(orchard_store)).retriever(1) is not None
+
+
+def test_concurrent_first_queries_build_once(tmp_path: Path, orchard_store: Settings) -> None:
+    import shutil
+
+    shutil.rmtree(orchard_store.store / "derived")
+    index = Bm25Index(Store(orchard_store))
+    results: list[list[str]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(bm25_texts(index, "orchard")))
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [[ORCHARD]] * 4
+    assert index.builds == 1
+
+
+def test_an_empty_collection_has_no_bm25(tmp_path: Path) -> None:
+    settings = load_settings(store=tmp_path / "store")
+    assert Bm25Index(Store(settings, create=True)).retriever(5) is None
