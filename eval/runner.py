@@ -46,7 +46,7 @@ class EvalOptions:
 
 def eval_settings(settings: Settings, dataset: Dataset, out: Path) -> Settings:
     """The user's settings, pointed at a store and collection of the eval's own."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", dataset.name).strip("-.")[:50] or "dataset"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", dataset.name)[:50].strip("-._") or "dataset"
     return settings.model_copy(update={"store": out / "store", "collection": f"eval-{slug}"})
 
 

@@ -32,16 +32,42 @@ def local_minilm_path() -> str:
 
 
 @lru_cache(maxsize=4)
-def _load(name: str, batch_size: int) -> BaseEmbedding:
+def _load(name: str, batch_size: int, precision: str) -> BaseEmbedding:
     if name == "local-minilm":
         path = local_minilm_path()
-        log.info("loading embedding model from %s", path)
+        log.info("loading embedding model from %s (%s)", path, precision)
         from rag.encoder import MiniLMEmbedding
 
-        return MiniLMEmbedding.load(path, batch_size=batch_size, group=LLAMA_GROUP)
+        return MiniLMEmbedding.load(
+            path, batch_size=batch_size, group=LLAMA_GROUP, bfloat16=precision == "bfloat16"
+        )
     raise ConfigError(f"unknown embedding backend {name!r}; use 'local-minilm'")
 
 
 def get_embed_model(settings: Settings) -> BaseEmbedding:
     """The embedding model for these settings, loaded once per process."""
-    return _load(settings.embedding, settings.embed_batch_size)
+    return _load(settings.embedding, settings.embed_batch_size, precision(settings))
+
+
+def precision(settings: Settings) -> str:
+    """``float32`` or ``bfloat16``: what ``embed_precision`` means on this machine."""
+    if settings.embed_precision != "auto":
+        return settings.embed_precision
+    return "bfloat16" if cpu_has_fast_bfloat16() else "float32"
+
+
+@lru_cache(maxsize=1)
+def cpu_has_fast_bfloat16() -> bool:
+    """True when the CPU multiplies bfloat16 in hardware (AMX or AVX-512 BF16, Linux flags).
+
+    Elsewhere torch emulates bfloat16 and it is slower than float32, so 'auto' keeps float32.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"amx_bf16", "avx512_bf16"})
+    except OSError:
+        pass
+    return False

