@@ -50,8 +50,10 @@ class Bm25Index:
         count, generation = self.store.state()
         if count == 0:
             return None
-        # Without a generation (a store from before they existed) only this process's own
-        # writes are seen, through the store's version.
+        if not generation and self.store.cache_dir() is not None:
+            generation = self.store.mark_changed()  # a store from before generations existed
+        # Without a generation (a server that refused one) only this process's own writes
+        # are seen, through the store's version.
         key = (count, generation, 0 if generation else self.store.version)
         with self._lock:  # one build per state, however many queries arrive at once
             if self._retriever is None or self._key != key:

@@ -110,14 +110,21 @@ class Store:
             return None
         return self.settings.store / "derived" / self.name
 
-    def _touch(self) -> None:
+    def mark_changed(self) -> str:
+        """Give the collection a new generation token (returned; "" if it cannot be written)."""
         from uuid import uuid4
 
-        self._version += 1
+        token = uuid4().hex
         try:
-            self._collection.modify(metadata={GENERATION_KEY: uuid4().hex})
+            self._collection.modify(metadata={GENERATION_KEY: token})
         except Exception as exc:  # a server that refuses: caches then rebuild per process
             log.warning("could not record the collection's generation: %s", exc)
+            return ""
+        return token
+
+    def _touch(self) -> None:
+        self._version += 1
+        self.mark_changed()
 
     def vector_store(self) -> ChromaVectorStore:
         from llama_index.vector_stores.chroma import ChromaVectorStore

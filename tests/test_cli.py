@@ -76,3 +76,20 @@ def test_settings_from_environment_and_toml(tmp_path: Path, monkeypatch) -> None
     assert settings.collection == "notes"
     assert settings.llm_api_key is not None
     assert "sk-test-secret" not in json.dumps(settings.public_view())
+
+
+def test_ask_into_a_closed_pipe_is_quiet(seed_settings: Settings) -> None:
+    """`rag ask ... | head` where the reader has gone before the answer is written."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", "--store", str(seed_settings.store), "ask",
+         "Who hosted the summit?"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader leaves at once
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

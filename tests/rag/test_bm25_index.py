@@ -104,3 +104,19 @@ def test_concurrent_first_queries_build_once(tmp_path: Path, orchard_store: Sett
 def test_an_empty_collection_has_no_bm25(tmp_path: Path) -> None:
     settings = load_settings(store=tmp_path / "store")
     assert Bm25Index(Store(settings, create=True)).retriever(5) is None
+
+
+def test_a_store_from_before_generations_gets_one_and_a_kept_index(
+    orchard_store: Settings,
+) -> None:
+    import shutil
+
+    store = Store(orchard_store)
+    store._collection.modify(metadata={"written_by": "an older version"})  # no generation
+    shutil.rmtree(orchard_store.store / "derived")
+    assert store.state()[1] == ""
+    assert bm25_texts(Bm25Index(store), "quinces")[0] == ORCHARD
+    count, generation = Store(orchard_store).state()
+    assert generation and [f.name for f in folders(orchard_store)] == [f"{count}-{generation}"]
+    later = Bm25Index(Store(orchard_store))
+    assert bm25_texts(later, "quinces")[0] == ORCHARD and later.builds == 0
