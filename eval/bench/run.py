@@ -51,13 +51,17 @@ def run_bench(
         chunk_overlap=settings.chunk_overlap, source=source,
     )  # fmt: skip
     log.info("real corpus: %d articles, %d chunks", len(real.articles), len(real.chunks))
-    vectors, bare_s, load_s = ingest.bare_model_vectors(real)
+    from rag.embedding import precision
+
+    embed_precision = precision(settings)
+    vectors, bare_s, load_s = ingest.bare_model_vectors(real, embed_precision)
     real_store = work / "store-real"
     pipe_s, pipe_chunks, again_s = ingest.pipeline_ingest(real, real_store)
     li_s, li_chunks = ingest.llamaindex_default(real, settings)
     results["ingest"] = ingest.IngestResult(
-        len(real.chunks), sum(len(c.text) for c in real.chunks), bare_s, pipe_s, pipe_chunks,
-        again_s, li_s, li_chunks, load_s,
+        len(real.chunks), sum(len(c.text) for c in real.chunks), bare_s[embed_precision],
+        pipe_s, pipe_chunks, again_s, li_s, li_chunks, load_s, embed_precision,
+        bare_s["float32"],
     ).to_json()  # fmt: skip
     load.append(os.getloadavg()[0])
 

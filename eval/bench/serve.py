@@ -18,16 +18,19 @@ from pathlib import Path
 from typing import Any
 
 
-def rss_mb() -> float:
-    """Current resident set size of this process, from /proc (Linux)."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident set size of this process from /proc (Linux): now (VmRSS) or peak (VmHWM)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process image. Not ``getrusage``'s ``ru_maxrss``: Linux carries that
+    over from the parent across fork and exec, so a child of a big bench process would report
+    the parent's size."""
+    return rss_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
