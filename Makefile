@@ -62,5 +62,9 @@ eval: $(STAMP)
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache
 
+# Corpus sizes in chunks (commas: `make bench SIZES=1000,10000`) and the output folder.
+SIZES ?= 1000,10000,100000
+OUT ?= bench-results
+
 bench: $(STAMP)
-	$(BIN)/rag bench --sizes $(or $(SIZES),1000,10000,100000) --out $(or $(OUT),bench-results)
+	$(BIN)/rag bench --sizes $(SIZES) --out $(OUT)
