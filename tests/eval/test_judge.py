@@ -1,5 +1,5 @@
-"""The LLM judge's wiring. No judge server runs in the test suite, so judged scores themselves
-are not tested here: only when a judge is built, and that a failing server leaves the scores
+"""The LLM judge: when one is built, the scores it reads back from a judge served over real
+HTTP by the local OpenAI-compatible test server, and that a failing server leaves the scores
 empty instead of ending the run (against a real closed port, not a fake client)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from eval.judge import build_judge
 from rag.errors import ConfigError
 from rag.settings import load_settings
+from tests.support.openai_server import OpenAIServer, Reply
 
 
 def _closed_port() -> int:
@@ -46,4 +47,27 @@ def test_unreachable_judge_leaves_scores_empty() -> None:
     judge = build_judge(settings)
     assert judge is not None
     got = judge.score("Who?", "Ann [1]", "Ann", ["Ann came."])
+    assert got == {"judge_correctness": None, "judge_faithfulness": None}
+
+
+def test_judge_scores_come_from_the_judge_server(openai_server: OpenAIServer) -> None:
+    settings = load_settings(llm="openai-compatible", llm_model="answerer",
+                             llm_base_url="http://127.0.0.1:1/v1", llm_max_retries=0,
+                             llm_timeout=5)  # fmt: skip
+    judge = build_judge(settings, "judge-model", openai_server.base_url)
+    assert judge is not None
+    openai_server.script("4.5\nThe answer names Ann, as the reference does.", "YES")
+    got = judge.score("Who came?", "Ann came [1].", "Ann came.", ["Ann came on Monday."])
+    assert got == {"judge_correctness": 4.5, "judge_faithfulness": 1.0}
+    correctness, faithfulness = openai_server.chat_requests()
+    assert correctness.body["model"] == "judge-model"
+    assert "Ann came." in correctness.content("user")  # the reference answer is shown
+    assert "Ann came on Monday." in faithfulness.content("user")  # and the context
+
+    openai_server.script("1.0\nWrong person.", "NO")
+    got = judge.score("Who came?", "Bob came [1].", "Ann came.", ["Ann came on Monday."])
+    assert got == {"judge_correctness": 1.0, "judge_faithfulness": 0.0}
+
+    openai_server.script(Reply(status=500), Reply(status=500))
+    got = judge.score("Who came?", "Ann [1]", "Ann came.", ["Ann came on Monday."])
     assert got == {"judge_correctness": None, "judge_faithfulness": None}
