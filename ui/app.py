@@ -49,6 +49,8 @@ CSS = """
 .rag-context-text { color: var(--body-text-color-subdued); }
 .rag-in-passage { color: var(--body-text-color); }
 .rag-not-supported { color: #b91c1c; }
+.rag-warning { color: #92400e; font-size: 0.9em; margin-top: 0.3em; }
+.rag-closest { opacity: 0.8; }
 .rag-sources td, .rag-sources th { padding: 2px 10px; text-align: left; }
 .rag-messages .rag-error { color: #b91c1c; }
 """

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.models import Answer, Citation
+from rag.models import Answer, Citation, Passage
 from ui.context import source_context
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 MARKER = re.compile(r"\[(\d+)\]")
 
+CLOSEST_SHOWN = 3  # passages shown under a refusal
 EMPTY_EVIDENCE = "<p class='rag-empty'>Ask a question: the cited passages appear here.</p>"
 
 
@@ -71,11 +72,16 @@ def _turn_html(i: int, turn: Turn) -> str:
         kind = "rag-refused" if turn.answer.refused else "rag-answered"
         body = (
             f"<div class='rag-bot {kind}'>{answer_html(turn.answer.answer, i, cited)}"
-            f"{_timing_html(turn.answer)}</div>"
+            f"{_warnings_html(turn.answer)}{_timing_html(turn.answer)}</div>"
         )
     else:
         body = f"<div class='rag-bot rag-streaming'>{escape(turn.text)}<span class='rag-cursor'>▍</span></div>"
     return f"<div class='rag-turn' id='turn-{i}'>{user}{body}</div>"
+
+
+def _warnings_html(answer: Answer) -> str:
+    """What the answerer flagged, e.g. citation numbers an LLM made up (removed)."""
+    return "".join(f"<div class='rag-warning'>⚠️ {escape(w)}</div>" for w in answer.warnings)
 
 
 def _timing_html(answer: Answer) -> str:
@@ -89,7 +95,7 @@ def evidence_html(answer: Answer | None, *, turn: int = 0, selected: int | None 
     if answer is None:
         return EMPTY_EVIDENCE
     if answer.refused or not answer.citations:
-        return "<p class='rag-empty'>No passage supports an answer.</p>"
+        return _closest_html(answer.retrieved[:CLOSEST_SHOWN])
     cards = []
     for c in answer.citations:
         page = f" · page {c.page}" if c.page is not None else ""
@@ -104,6 +110,20 @@ def evidence_html(answer: Answer | None, *, turn: int = 0, selected: int | None 
             f"<div class='rag-passage'>{passage_html(c)}</div>{context_html(c)}</details>"
         )
     return "\n".join(cards)
+
+
+def _closest_html(passages: Sequence[Passage]) -> str:
+    """For a refusal: the passages that came closest, so a user can see what was searched."""
+    head = "<p class='rag-empty'>No passage supports an answer.</p>"
+    if not passages:
+        return head
+    cards = "".join(
+        f"<details class='rag-closest'><summary>{escape(Path(p.source).name)}"
+        f"{escape(f' · page {p.page}' if p.page is not None else '')} · score {p.score:.3f}"
+        f"</summary><div class='rag-passage'>{escape(p.text)}</div></details>"
+        for p in passages
+    )
+    return f"{head}<p class='rag-closest-head'>Closest passages (not used):</p>{cards}"
 
 
 def context_html(citation: Citation) -> str:

@@ -41,3 +41,27 @@ def test_context_comes_from_the_source_file_or_says_it_is_gone(tmp_path) -> None
     assert "</span> After the passage." in html
     path.write_text("changed", encoding="utf-8")
     assert "gone or changed" in context_html(c)
+
+
+def test_refusal_shows_the_closest_passages_escaped() -> None:
+    from rag.models import Passage
+
+    near = [Passage(chunk_id=f"c{i}", doc_id="d", source=f"/d/doc{i}.pdf",
+                    text=f"<b>passage {i}</b>", score=0.1 * i, start_char=0, end_char=9,
+                    page=i) for i in range(1, 6)]  # fmt: skip
+    html = evidence_html(Answer("q", "I could not find", True, "extractive", retrieved=near))
+    assert "No passage supports an answer." in html and "Closest passages" in html
+    assert html.count("class='rag-closest'") == 3  # the first three only
+    assert "doc1.pdf · page 1 · score 0.100" in html and "doc4.pdf" not in html
+    assert "&lt;b&gt;passage 1&lt;/b&gt;" in html and "<b>passage" not in html
+    assert "Closest" not in evidence_html(Answer("q", "I could not find", True, "extractive"))
+
+
+def test_answer_warnings_are_shown_escaped() -> None:
+    from ui.chat import Turn
+    from ui.render import transcript_html
+
+    answer = Answer("q", "Macron said so [1].", False, "openai-compatible",
+                    warnings=["removed citation [9]: <no such passage>"])  # fmt: skip
+    html = transcript_html([Turn(question="q", answer=answer)])
+    assert "class='rag-warning'" in html and "&lt;no such passage&gt;" in html
