@@ -58,7 +58,12 @@ class MiniLMEncoder:
         }
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_SEQ_LENGTH)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        # Lengths padded to a multiple of 16 and batch rows to a power of two: torch's CPU
+        # kernels (oneDNN) cache a compiled primitive per input shape, and with every new
+        # (rows, length) pair a serving process grew by ~3 MB per shape, without bound in
+        # practice. 96 shapes at most: +300 MB instead of +620 MB over the answers to 60
+        # different questions (padding is masked, so the vectors do not change).
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]", pad_to_multiple_of=16)
         self._torch = torch
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -71,7 +76,9 @@ class MiniLMEncoder:
         with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self.bfloat16):
             for k in range(0, len(order), self.batch_size):
                 rows = order[k : k + self.batch_size]
-                out[rows] = self._encode_batch([texts[i] for i in rows]).numpy()
+                batch = [texts[i] for i in rows]
+                batch += [""] * (_bucket(len(batch)) - len(batch))  # empty rows, dropped below
+                out[rows] = self._encode_batch(batch)[: len(rows)].numpy()
         return out
 
     def _encode_batch(self, texts: list[str]) -> torch.Tensor:
@@ -123,6 +130,11 @@ class MiniLMEncoder:
         return self._torch.nn.functional.layer_norm(
             x, (self.dim,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps
         )
+
+
+def _bucket(rows: int) -> int:
+    """Batch rows rounded up to a power of two, so that few batch shapes ever occur."""
+    return 1 << (rows - 1).bit_length()
 
 
 class MiniLMEmbedding(BaseEmbedding):

@@ -25,6 +25,9 @@ def test_matches_sentence_transformers() -> None:
     assert ours.shape == (len(TEXTS), 384)
     np.testing.assert_allclose(ours, reference, atol=1e-5)
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    # one batch of 5 padded with empty rows to 8, lengths padded to a multiple of 16
+    padded = MiniLMEncoder(path, batch_size=8).encode(TEXTS)
+    np.testing.assert_allclose(padded, reference, atol=1e-5)
 
 
 def test_empty_input() -> None:
