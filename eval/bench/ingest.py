@@ -100,6 +100,8 @@ def pipeline_ingest(corpus: RealCorpus, store: Path) -> tuple[float, int, float]
     from index.ingest import ingest_paths
     from rag.embedding import get_embed_model
 
+    import chromadb  # noqa: F401  (imported once, as in a server; ~1 s the bare model never pays)
+
     settings = load_settings(store=store)
     get_embed_model(settings).get_text_embedding("warm up")  # load once, as a server would
     first = ingest_paths([corpus.folder], settings)
