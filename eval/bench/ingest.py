@@ -97,10 +97,10 @@ def bare_model_vectors(
 
 def pipeline_ingest(corpus: RealCorpus, store: Path) -> tuple[float, int, float]:
     """First ingest and unchanged re-ingest of the corpus folder with ``index.ingest``."""
+    import chromadb  # noqa: F401  (imported once, as in a server; ~1 s the bare model never pays)
+
     from index.ingest import ingest_paths
     from rag.embedding import get_embed_model
-
-    import chromadb  # noqa: F401  (imported once, as in a server; ~1 s the bare model never pays)
 
     settings = load_settings(store=store)
     get_embed_model(settings).get_text_embedding("warm up")  # load once, as a server would
