@@ -42,10 +42,10 @@ class HybridRetriever:
         retrievers: list[BaseRetriever] = []
         if mode in ("hybrid", "dense"):
             retrievers.append(self._dense_retriever(k * CANDIDATE_FACTOR))
-        if mode in ("hybrid", "bm25"):
-            bm25 = self._bm25_retriever(k * CANDIDATE_FACTOR)
-            if bm25 is not None:
-                retrievers.append(bm25)
+        # Loaded in every mode: it also knows which document versions are superseded.
+        bm25, superseded = self.bm25.current(k * CANDIDATE_FACTOR)
+        if mode in ("hybrid", "bm25") and bm25 is not None:
+            retrievers.append(bm25)
         if len(retrievers) == 1:
             results = retrievers[0].retrieve(query)
         else:
@@ -60,7 +60,10 @@ class HybridRetriever:
                 use_async=False,
             )
             results = fusion.retrieve(query)
-        return deduplicate([to_passage(r) for r in results])[:k]
+        passages = [to_passage(r) for r in results]
+        if superseded:  # a killed ingest left two versions of a file: show the current one
+            passages = [p for p in passages if p.doc_id not in superseded]
+        return deduplicate(passages)[:k]
 
     def _dense_retriever(self, k: int) -> BaseRetriever:
         if self._dense is None:
@@ -72,9 +75,6 @@ class HybridRetriever:
             self._dense = index.as_retriever(similarity_top_k=k)
         self._dense.similarity_top_k = k  # type: ignore[attr-defined]
         return self._dense
-
-    def _bm25_retriever(self, k: int) -> BaseRetriever | None:
-        return self.bm25.retriever(k)
 
 
 def ChunkKeyed(inner: BaseRetriever) -> BaseRetriever:  # noqa: N802 (a class factory)

@@ -72,6 +72,20 @@ def test_sigkill_while_replacing_documents_loses_nothing(tmp_path: Path) -> None
         assert len(old) == 1 and old[0]["complete"], killed[f"r{n}.txt"]
     assert sum(len(v) for v in killed.values()) == FILES + 2  # two new versions were written
 
+    # Until the re-run, queries see one version of each file: the new one where it is complete,
+    # even for a question worded exactly as the old version.
+    from rag.engine import RagEngine
+    from rag.settings import load_settings
+
+    engine = RagEngine(load_settings(store=Path(store)))
+    replaced = [n for n in range(FILES) if len(killed[f"r{n}.txt"]) == 2]
+    assert len(replaced) == 2
+    for n in replaced:
+        passages = engine.retrieve(version(n, 1), 10)
+        assert {Path(p.source).name for p in passages} == {f"r{k}.txt" for k in range(FILES)}
+        mine = [p for p in passages if Path(p.source).name == f"r{n}.txt"]
+        assert [p.doc_id for p in mine] == [doc_id(version(n, 2))], [p.text for p in mine]
+
     rerun = rag_json("--store", store, "ingest", str(docs), "--json", cwd=tmp_path)
     assert len(rerun["updated"]) == FILES and not rerun["failed"]
     assert rerun["chunks_embedded"] == FILES - 2  # written versions are not embedded again

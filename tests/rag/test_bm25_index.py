@@ -120,3 +120,21 @@ def test_a_store_from_before_generations_gets_one_and_a_kept_index(
     assert generation and [f.name for f in folders(orchard_store)] == [f"{count}-{generation}"]
     later = Bm25Index(Store(orchard_store))
     assert bm25_texts(later, "quinces")[0] == ORCHARD and later.builds == 0
+
+
+def test_superseded_versions_keep_the_newest_complete_one() -> None:
+    from rag.bm25_index import superseded_versions
+
+    def chunks(source: str, doc: str, n: int, of: int, when: str) -> list[dict[str, object]]:
+        return [{"source": source, "doc_id": doc, "n_chunks": of, "ingested_at": when}] * n
+
+    metas = (
+        chunks("/a.txt", "a1", 3, 3, "2026-01-01")  # old, complete
+        + chunks("/a.txt", "a2", 2, 2, "2026-02-01")  # new, complete: replaces a1
+        + chunks("/b.txt", "b1", 4, 4, "2026-01-01")  # old, complete: kept
+        + chunks("/b.txt", "b2", 1, 5, "2026-02-01")  # new, partly written
+        + chunks("/c.txt", "c1", 2, 2, "2026-01-01")  # the only version
+        + chunks("/d.txt", "d1", 1, 3, "2026-01-01")  # two partial versions:
+        + chunks("/d.txt", "d2", 2, 3, "2026-02-01")  # the one with more chunks stays
+    )
+    assert superseded_versions(metas) == {"a1", "b2", "d1"}
