@@ -8,14 +8,13 @@ from collections.abc import Iterator
 
 from rag.answering.base import AnswerDelta
 from rag.errors import InputError
+from rag.follow_up import standalone_question
 from rag.models import Answer, Passage
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
-# Follow-ups this short borrow the previous user turn for retrieval (extractive backend).
-FOLLOW_UP_MAX_WORDS = 8
 
 
 class RagEngine:
@@ -79,9 +78,7 @@ class RagEngine:
         rewrite = getattr(self.answerer, "rewrite_follow_up", None)
         if rewrite is not None and history:
             return str(rewrite(question, history))
-        if history and len(question.split()) <= FOLLOW_UP_MAX_WORDS:
-            return f"{history[-1][0]} {question}"
-        return question
+        return standalone_question(question, history)
 
 
 def check_question(question: str) -> str:
