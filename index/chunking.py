@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from rag.models import Chunk
+from rag.non_prose import non_prose_spans
 from rag.sentences import split_sentences
 from rag.tokens import count_tokens, encoding
 
@@ -25,6 +26,7 @@ def chunk_text(
     longer than ``chunk_size`` is cut at token boundaries. ``chunk.text == text[start:end]``.
     """
     pieces = _pieces(text, chunk_size)
+    marked = [(s, e) for s, e, _ in non_prose_spans(text)]  # on the whole page: context counts
     chunks: list[Chunk] = []
     i = 0
     while i < len(pieces):
@@ -44,6 +46,7 @@ def chunk_text(
                 end_char=end,
                 page=page,
                 chunk_index=index,
+                non_prose=tuple((s, e) for s, e in marked if start <= s and e <= end),
             )
         )
         if j >= len(pieces):

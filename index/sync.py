@@ -19,7 +19,7 @@ from rag.settings import Settings
 from rag.store import Store, StoredVersion
 
 # Bump when a loader changes the text it produces, so that stored documents are re-read.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: non-prose units marked in chunk metadata
 
 
 @dataclass

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         default=0.40, ge=0, le=1, description="Refuse when the best sentence scores below this"
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
+    min_confidence: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Extractive answers: refuse below this confidence, on top of the floor "
+        "calibrated on the gold sets (rag/answering/calibration.json)",
+    )
     min_relevance: float = Field(
         default=0.27,
         ge=0,

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from rag.errors import ConfigError, RagError, StoreMissingError
 from rag.models import Chunk
+from rag.non_prose import encode_spans
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -302,10 +303,12 @@ def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
             "end_char": chunk.end_char,
             "chunk_index": chunk.chunk_index,
             "ingested_at": when,
+            "non_prose": encode_spans(chunk.non_prose),
         },
         excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
-                                      "chunk_index", "ingested_at"],
-        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at"],
+                                      "chunk_index", "ingested_at", "non_prose"],
+        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at",
+                                    "non_prose"],
     )  # fmt: skip
     node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
     return node
