@@ -100,7 +100,7 @@ def _refers_inside(words: list[str], own_names: list[str]) -> bool:
 
 
 def _swap_subject(question: str, own_names: list[str], previous_q: str) -> str:
-    """"And Meloni?" after "What did Macron say about troops?" -> "What did Meloni say about
+    """ "And Meloni?" after "What did Macron say about troops?" -> "What did Meloni say about
     troops?"; without a name to swap in, the previous question is kept as context."""
     previous_names = names(previous_q)
     body = _ELLIPSIS_START.sub("", question).strip(" ,?")
@@ -159,7 +159,10 @@ def _referent(previous_q: str, previous_a: str) -> str:
     """Whom a pronoun points back to: the name the previous question asked about or, when it
     asked *who*, the person its answer named."""
     asked = names(previous_q)
-    if previous_q.lower().startswith(("who ", "whom ", "which leader", "which person")) or not asked:
+    if (
+        previous_q.lower().startswith(("who ", "whom ", "which leader", "which person"))
+        or not asked
+    ):
         in_answer = [n for n in _speakers(previous_a) if n not in asked and n not in previous_q]
         if in_answer:
             return in_answer[0]

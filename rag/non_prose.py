@@ -18,7 +18,9 @@ from rag.sentences import split_units
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|\d[\d,.:/%-]*")
 _TERMINAL = re.compile(r"""[.!?…:;]["'”’)\]]*$""")
-_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|photo|image|source|credit)s?\s*[\dA-Z]*[.:]", re.I)
+_CAPTION = re.compile(
+    r"^(?:figure|fig\.|table|chart|exhibit|photo|image|source|credit)s?\s*[\dA-Z]*[.:]", re.I
+)
 _REFERENCE_HEADING = re.compile(
     r"^(?:#+\s*)?(?:references|bibliography|works cited|further reading|external links|"
     r"literature cited|references and notes)\s*$",
@@ -27,10 +29,14 @@ _REFERENCE_HEADING = re.compile(
 _REFERENCE_ENTRY = re.compile(
     r"^(?:\[\d+\]|\d+\.|[*•\-–^])\s*(?:[A-Z][\w’'-]+,\s*[A-Z]|\"|“|[A-Z][\w’'-]+\s+[A-Z]{1,3}[,.])"
 )
-_CITATION_TAIL = re.compile(r"\b(?:19|20)\d\d\s*[;:]\s*\d+|\bdoi\s*:|\bet al\.|\bpp?\.\s*\d|\bISBN\b", re.I)
+_CITATION_TAIL = re.compile(
+    r"\b(?:19|20)\d\d\s*[;:]\s*\d+|\bdoi\s*:|\bet al\.|\bpp?\.\s*\d|\bISBN\b", re.I
+)
 _METADATA = re.compile(r"^(?:doi|license|licence|https?://|www\.|isbn|issn|received|accepted|"
                        r"published|copyright|©|keywords)\b", re.I)  # fmt: skip
-_PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[ivxlc]{1,6}$|^-\s*\d+\s*-$", re.I)
+_PAGE_MARK = re.compile(
+    r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[ivxlc]{1,6}$|^-\s*\d+\s*-$", re.I
+)
 _SIGNATURE = re.compile(r"/s/|^by:\s|^signature\b|^date:\s|^name:\s|^title:\s", re.I | re.M)
 _OFFICE = re.compile(
     r"\b(?:chief|officer|president|director|secretary|treasurer|controller|chairman|"
@@ -54,7 +60,9 @@ def non_prose_kind(unit: str, *, in_references: bool = False) -> str | None:
         return "reference"
     if text.startswith("#"):
         return "heading"
-    if _PAGE_MARK.match(text) or (len(words) <= 8 and "|" in text and any(w[0].isdigit() for w in words)):
+    if _PAGE_MARK.match(text) or (
+        len(words) <= 8 and "|" in text and any(w[0].isdigit() for w in words)
+    ):
         return "page-mark"
     if _SIGNATURE.search(text) or (
         len(alpha) <= 14 and _OFFICE.search(text) and not _TERMINAL.search(text)

@@ -21,6 +21,7 @@ from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
 from rag.answering.selection import (
     Calibration,
+    compose,
     load_calibration,
     probabilities,
     unit_features,
@@ -48,7 +49,7 @@ class Selection:
 
     chosen: list[Candidate]
     confidence: float
-    ranked: list[Candidate]
+    candidates: list[Candidate]
 
 
 class ExtractiveAnswerer:
@@ -64,43 +65,35 @@ class ExtractiveAnswerer:
         self.embed_model = embed_model
         self.calibration = calibration or load_calibration()
 
-    def rank(self, question: str, passages: list[Passage]) -> list[Candidate]:
-        """Every answer unit of ``passages`` with its probability of answering, best first."""
+    def candidates(self, question: str, passages: list[Passage]) -> list[Candidate]:
+        """Every answer unit of ``passages`` with its probability of answering."""
         units = answer_units(passages)
         if not units:
             return []
         query_vec = np.asarray(self.embed_model.get_query_embedding(question))
         vecs = embed_texts(self.embed_model, [u.main for u in units])
-        dense = vecs @ query_vec / (
-            np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9
-        )
+        dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
         probs = probabilities(unit_features(question, units, dense, passages), self.calibration)
-        ranked = [
+        return [
             Candidate(u, float(p), float(d)) for u, p, d in zip(units, probs, dense, strict=True)
         ]
-        ranked.sort(key=lambda c: c.probability, reverse=True)
-        return ranked
 
     def select(self, question: str, passages: list[Passage]) -> Selection:
         if missing_names(question, " ".join(p.text for p in passages)):
             return Selection([], 0.0, [])  # about someone or something the documents never name
-        ranked = self.rank(question, passages)
-        if not ranked:
+        candidates = self.candidates(question, passages)
+        if not candidates:
             return Selection([], 0.0, [])
         calibration = self.calibration
-        confidence = calibration.confidence(ranked[0].probability)
+        probs = np.array([c.probability for c in candidates])
+        confidence = calibration.confidence(float(probs.max()))
         if confidence < max(calibration.refuse_below, self.settings.min_confidence):
-            return Selection([], confidence, ranked)
-        chosen = [ranked[0]]
-        for candidate in ranked[1:]:
-            if len(chosen) >= self.settings.max_answer_sentences:
-                break
-            if candidate.probability < calibration.more_ratio * ranked[0].probability:
-                break
-            if not any(_overlaps(candidate.unit, c.unit) for c in chosen):
-                chosen.append(candidate)
-        chosen.sort(key=lambda c: (c.unit.passage_index, c.unit.start))
-        return Selection(chosen, confidence, ranked)
+            return Selection([], confidence, candidates)
+        picked = compose(
+            [c.unit for c in candidates], probs, calibration.more_ratio,
+            self.settings.max_answer_sentences,
+        )  # fmt: skip
+        return Selection([candidates[i] for i in picked], confidence, candidates)
 
     def stream(
         self, question: str, passages: list[Passage], history: list[tuple[str, str]]
@@ -116,7 +109,7 @@ class ExtractiveAnswerer:
             )  # fmt: skip
             return
         relevance: dict[int, float] = {}
-        for candidate in selection.ranked:
+        for candidate in selection.candidates:
             index = candidate.unit.passage_index
             relevance[index] = max(relevance.get(index, 0.0), candidate.dense)
         book = CitationBook()
@@ -136,7 +129,3 @@ class ExtractiveAnswerer:
             question, " ".join(parts), False, self.name, book.citations(), retrieved=passages,
             confidence=confidence, confidence_label=label,
         )  # fmt: skip
-
-
-def _overlaps(a: Unit, b: Unit) -> bool:
-    return a.passage_index == b.passage_index and a.start < b.end and b.start < a.end

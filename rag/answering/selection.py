@@ -78,7 +78,9 @@ class Calibration:
         return {
             "features": list(FEATURES),
             "weights": [round(w, 6) for w in self.weights],
-            "curve": [[round(x, 6), round(y, 6)] for x, y in zip(self.curve_x, self.curve_y, strict=True)],
+            "curve": [
+                [round(x, 6), round(y, 6)] for x, y in zip(self.curve_x, self.curve_y, strict=True)
+            ],
             "refuse_below": self.refuse_below,
             "high": self.high,
             "medium": self.medium,
@@ -141,6 +143,26 @@ def unit_features(
             1.0 if unit.joined else 0.0,
         )
     return rows
+
+
+def compose(units: list[Unit], probs: np.ndarray, more_ratio: float, max_units: int) -> list[int]:
+    """Indices of the units an answer quotes: the best, and further ones (not overlapping)
+    within ``more_ratio`` of its probability, up to ``max_units``; reading order."""
+    if not units:
+        return []
+    order = np.argsort(-probs, kind="stable")
+    best = int(order[0])
+    chosen = [best]
+    for i in order[1:]:
+        if len(chosen) >= max_units or probs[i] < more_ratio * probs[best]:
+            break
+        if not any(_overlaps(units[int(i)], units[c]) for c in chosen):
+            chosen.append(int(i))
+    return sorted(chosen, key=lambda c: (units[c].passage_index, units[c].start))
+
+
+def _overlaps(a: Unit, b: Unit) -> bool:
+    return a.start < b.end and b.start < a.end and a.passage_index == b.passage_index
 
 
 def probabilities(features: np.ndarray, calibration: Calibration) -> np.ndarray:

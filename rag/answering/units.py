@@ -68,7 +68,9 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
             if len(text.split()) < MIN_UNIT_WORDS:
                 continue
             units.append(
-                Unit(index, base + first, base + last, text, sentence, (first, last) != (start, end))
+                Unit(
+                    index, base + first, base + last, text, sentence, (first, last) != (start, end)
+                )
             )
     return units
 

@@ -1,0 +1,356 @@
+"""Fit the extractive answerer's selection model and confidence calibration on gold sets.
+
+    python -m eval.calibrate                      # writes rag/answering/calibration.json
+    python -m eval.calibrate --check              # only reports, on the current calibration
+
+Training questions: the seeds set (all 49, with its unanswerable ones) and COVID-QA questions
+*outside* the fixed evaluation sample (``--limit 300 --seed 0``), ``--train`` of them. The
+evaluation sample is then scored as held-out data. For every question the retrieved passages'
+answer units get their features; a unit is positive when it holds the gold answer (COVID-QA:
+the gold span, or 60% of it; seeds: every answer keyword). The model is an L2-regularised
+logistic regression; the confidence curve is an isotonic fit of "the answer held the gold"
+against the best unit's probability; thresholds are read off that curve (see ``choose_*``).
+Writes ``eval/out/calibration/calibration.md`` and ``.json`` with the tables behind them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval import metrics as m
+from eval.datasets import Dataset, Example, load_dataset
+from eval.runner import eval_settings
+from rag.answering.selection import (
+    CALIBRATION_FILE,
+    FEATURES,
+    Calibration,
+    compose,
+    load_calibration,
+    probabilities,
+    unit_features,
+)
+from rag.answering.units import Unit, answer_units
+from rag.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+HIGH_PRECISION = 0.92  # "high" must hold the gold >= 90%: fitted with a margin
+MEDIUM_PRECISION = 0.6
+MIN_COVERAGE = 0.82  # the refusal floor keeps at least this share of answerable questions
+L2 = 1.0
+MORE_RATIOS = (1.01, 0.97, 0.93, 0.9, 0.85, 0.8)
+EXTRA_SENTENCE_COST = 0.03  # containment a further quoted sentence must buy
+
+
+@dataclass
+class Question:
+    """One gold question with its candidate units, their features and labels."""
+
+    example: Example
+    set_name: str
+    units: list[Unit]
+    features: np.ndarray
+    labels: np.ndarray
+    names_missing: bool
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__)
+    data = Path("../shared/eval-data")
+    parser.add_argument("--covid", type=Path, default=data / "covid-qa-deepset/rag_dataset.json")
+    parser.add_argument("--seeds", type=Path, default=Path("eval/gold/seeds.jsonl"))
+    parser.add_argument("--docs", type=Path, default=Path("seeds"))
+    parser.add_argument("--train", type=int, default=400, help="COVID-QA training questions")
+    parser.add_argument("--holdout", type=int, default=300, help="the eval sample's --limit")
+    parser.add_argument("--out", type=Path, default=CALIBRATION_FILE)
+    parser.add_argument("--report", type=Path, default=Path("eval/out/calibration"))
+    parser.add_argument("--check", action="store_true", help="report on the current calibration")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = load_settings()
+
+    seeds = load_dataset(args.seeds, args.docs)
+    covid = load_dataset(args.covid, cache_dir=Path("eval/out/cache"))
+    holdout = covid.sample(args.holdout, 0)
+    held_ids = {e.id for e in holdout.examples}
+    rest = [e for e in covid.examples if e.id not in held_ids]
+    train_covid = Dataset(covid.name, random.Random(1).sample(rest, min(args.train, len(rest))),
+                          covid.doc_paths, covid.notes)  # fmt: skip
+    train = collect(seeds, settings, "seeds") + collect(train_covid, settings, "covid-train")
+    held = collect(holdout, settings, "covid-holdout")
+
+    if args.check:
+        calibration = load_calibration(args.out)
+    else:
+        calibration = fit(train, settings.max_answer_sentences)
+        args.out.write_text(json.dumps(calibration.to_json(), indent=1) + "\n", encoding="utf-8")
+        log.info("wrote %s", args.out)
+    report = {
+        "calibration": calibration.to_json(),
+        "sets": {
+            name: evaluate(qs, calibration, settings.max_answer_sentences)
+            for name, qs in [
+                ("seeds", [q for q in train if q.set_name == "seeds"]),
+                ("covid-train", [q for q in train if q.set_name == "covid-train"]),
+                ("covid-holdout", held),
+            ]
+        },
+    }
+    args.report.mkdir(parents=True, exist_ok=True)
+    (args.report / "calibration.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (args.report / "calibration.md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(report))
+    return 0
+
+
+def collect(dataset: Dataset, settings: Settings, set_name: str) -> list[Question]:
+    """Ingest (reusing the eval's store), retrieve, and build every question's units."""
+    from index.ingest import ingest_paths
+    from rag.answering.lexical import missing_names
+    from rag.answering.support import embed_texts
+    from rag.engine import RagEngine
+
+    out = Path("eval/out") / dataset.name
+    local = eval_settings(settings, dataset, out)
+    ingest_paths(dataset.doc_paths, local)
+    engine = RagEngine(local)
+    questions = []
+    for example in dataset.examples:
+        passages = engine.retrieve(example.question)
+        units = answer_units(passages)
+        if units:
+            q_vec = np.asarray(engine.embed_model.get_query_embedding(example.question))
+            vecs = embed_texts(engine.embed_model, [u.main for u in units])
+            dense = vecs @ q_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(q_vec) + 1e-9)
+            features = unit_features(example.question, units, dense, passages)
+        else:
+            features = np.zeros((0, len(FEATURES)))
+        labels = np.array([holds_gold(example, u.text, partial=True) for u in units], dtype=float)
+        missing = bool(missing_names(example.question, " ".join(p.text for p in passages)))
+        questions.append(Question(example, set_name, units, features, labels, missing))
+    log.info("%s: %d questions", set_name, len(questions))
+    return questions
+
+
+def holds_gold(example: Example, text: str, *, partial: bool = False) -> bool:
+    """The text holds the gold answer: every keyword (COVID-QA: the span itself)."""
+    if not example.answerable or not example.keywords:
+        return False
+    if partial and len(example.keywords) == 1:
+        return m.contains_evidence(text, example.keywords[0])
+    return m.keyword_match(text, example.keywords) == 1.0
+
+
+def fit(questions: list[Question], max_units: int) -> Calibration:
+    usable = [q for q in questions if len(q.units) and not q.names_missing]
+    x = np.vstack([q.features for q in usable])
+    y = np.concatenate([q.labels for q in usable])
+    weights = logistic_regression(x, y, L2)
+    draft = Calibration(tuple(weights), (), (), 0.0, 1.1, 1.1, 1.01, 0.5)
+    best_ratio, best_value = MORE_RATIOS[0], -1.0
+    for ratio in MORE_RATIOS:
+        trial = Calibration(draft.weights, (), (), 0.0, 1.1, 1.1, ratio, 0.5)
+        outcomes = simulate(usable, trial, max_units)
+        value = np.mean([o["correct"] for o in outcomes]) - EXTRA_SENTENCE_COST * np.mean(
+            [o["units"] - 1 for o in outcomes]
+        )
+        if value > best_value:
+            best_ratio, best_value = ratio, float(value)
+    trial = Calibration(draft.weights, (), (), 0.0, 1.1, 1.1, best_ratio, 0.5)
+    outcomes = simulate(usable, trial, max_units)
+    curve_x, curve_y = isotonic_curve(
+        [o["best"] for o in outcomes], [float(o["correct"]) for o in outcomes]
+    )
+    curved = Calibration(draft.weights, curve_x, curve_y, 0.0, 1.1, 1.1, best_ratio, 0.5)
+    confidences = [curved.confidence(o["best"]) for o in outcomes]
+    correct = [bool(o["correct"]) for o in outcomes]
+    covid = [(c, k) for c, k, o in zip(confidences, correct, outcomes, strict=True)
+             if o["set"] == "covid-train"]  # fmt: skip
+    return Calibration(
+        weights=curved.weights,
+        curve_x=curve_x,
+        curve_y=curve_y,
+        refuse_below=choose_floor(covid, MIN_COVERAGE),
+        high=choose_threshold(confidences, correct, HIGH_PRECISION),
+        medium=choose_threshold(confidences, correct, MEDIUM_PRECISION),
+        more_ratio=best_ratio,
+        supported=0.5,
+        fitted_on={
+            "questions": len(usable),
+            "units": len(y),
+            "sets": sorted({q.set_name for q in usable}),
+            "command": "python -m eval.calibrate",
+        },
+    )
+
+
+def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 30) -> np.ndarray:
+    """Newton's method on the L2-penalised log loss (the bias is not penalised)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-6)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def simulate(questions: list[Question], calibration: Calibration, max_units: int) -> list[dict[str, Any]]:
+    """What the answerer would answer for each question, without refusing."""
+    out = []
+    for q in questions:
+        if not len(q.units) or q.names_missing:
+            out.append({"best": 0.0, "correct": False, "units": 0, "set": q.set_name,
+                        "answerable": q.example.answerable, "refusable": False})  # fmt: skip
+            continue
+        probs = probabilities(q.features, calibration)
+        picked = compose(q.units, probs, calibration.more_ratio, max_units)
+        text = " ".join(q.units[i].text for i in picked)
+        out.append({"best": float(probs.max()), "correct": holds_gold(q.example, text),
+                    "units": len(picked), "set": q.set_name,
+                    "answerable": q.example.answerable, "refusable": True,
+                    "words_min": min(len(q.units[i].text.split()) for i in picked)})  # fmt: skip
+    return out
+
+
+def isotonic_curve(x: list[float], y: list[float], min_block: int = 20) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Pool-adjacent-violators: a non-decreasing map from x to the observed mean of y, as
+    (block mean x, block mean y) points with at least ``min_block`` observations each."""
+    order = np.argsort(x)
+    blocks: list[list[float]] = []  # [sum_x, sum_y, n]
+    for i in order:
+        blocks.append([x[i], y[i], 1.0])
+        while len(blocks) > 1 and (
+            blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]
+            or blocks[-2][2] < min_block
+        ):
+            sx, sy, n = blocks.pop()
+            blocks[-1][0] += sx
+            blocks[-1][1] += sy
+            blocks[-1][2] += n
+    if len(blocks) > 1 and blocks[-1][2] < min_block:
+        sx, sy, n = blocks.pop()
+        blocks[-1] = [blocks[-1][0] + sx, blocks[-1][1] + sy, blocks[-1][2] + n]
+    xs = tuple(round(b[0] / b[2], 6) for b in blocks)
+    ys = tuple(round(b[1] / b[2], 6) for b in blocks)
+    return xs, ys
+
+
+def choose_threshold(confidences: list[float], correct: list[bool], precision: float) -> float:
+    """The lowest confidence from which answers hold the gold at least ``precision`` of the
+    time (at least 10 answers); above every confidence when no such point exists."""
+    pairs = sorted(zip(confidences, correct, strict=True), reverse=True)
+    best = 1.01
+    hits = 0
+    for n, (c, k) in enumerate(pairs, 1):
+        hits += k
+        if n >= 10 and hits / n >= precision:
+            best = c
+    return round(best, 4)
+
+
+def choose_floor(pairs: list[tuple[float, bool]], coverage: float) -> float:
+    """The highest floor that still answers ``coverage`` of the questions."""
+    ordered = sorted((c for c, _ in pairs), reverse=True)
+    if not ordered:
+        return 0.0
+    keep = max(1, int(np.ceil(coverage * len(ordered))))
+    return round(max(0.0, ordered[keep - 1] - 1e-6), 4)
+
+
+def evaluate(questions: list[Question], calibration: Calibration, max_units: int) -> dict[str, Any]:
+    """Coverage, precision when answering, answer-contains-gold, and the calibration table."""
+    outcomes = simulate(questions, calibration, max_units)
+    rows = []
+    for o in outcomes:
+        conf = calibration.confidence(o["best"]) if o["refusable"] else 0.0
+        answered = o["refusable"] and conf >= calibration.refuse_below
+        rows.append((conf, answered, bool(o["correct"]) and answered, o["answerable"], o))
+    answerable = [r for r in rows if r[3]]
+    answered = [r for r in answerable if r[1]]
+    unanswerable = [r for r in rows if not r[3]]
+    bins = []
+    for lo, hi in ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01)):
+        inside = [r for r in rows if r[1] and lo <= r[0] < hi]
+        if inside:
+            bins.append({"range": [lo, min(hi, 1.0)], "n": len(inside),
+                         "mean_confidence": round(float(np.mean([r[0] for r in inside])), 3),
+                         "held_gold": round(float(np.mean([r[2] for r in inside])), 3)})  # fmt: skip
+    labels: dict[str, dict[str, float]] = {}
+    for label in ("high", "medium", "low"):
+        inside = [r for r in rows if r[1] and calibration.label(r[0]) == label]
+        if inside:
+            labels[label] = {"n": len(inside), "held_gold": round(float(np.mean([r[2] for r in inside])), 3)}
+    short = [r for r in answered if r[4].get("words_min", 99) <= 5]
+    return {
+        "questions": len(rows),
+        "coverage": _share(len(answered), len(answerable)),
+        "precision_when_answering": _share(sum(r[2] for r in answered), len(answered)),
+        "answer_contains_gold": _share(sum(r[2] for r in answerable), len(answerable)),
+        "unanswerable_refused": _share(sum(not r[1] for r in unanswerable), len(unanswerable)),
+        "fragment_answers": _share(len(short), len(answered)),
+        "labels": labels,
+        "bins": bins,
+        "curve": precision_coverage([(r[0], bool(r[4]["correct"])) for r in answerable if r[4]["refusable"]], len(answerable)),
+    }
+
+
+def precision_coverage(pairs: list[tuple[float, bool]], total: int) -> list[dict[str, float]]:
+    """Precision and coverage when answering only from each confidence floor up."""
+    points = []
+    for floor in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        kept = [k for c, k in pairs if c >= floor]
+        points.append({"floor": floor, "coverage": _share(len(kept), total) or 0.0,
+                       "precision": _share(sum(kept), len(kept)) or 0.0})  # fmt: skip
+    return points
+
+
+def _share(a: float, b: float) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def markdown(report: dict[str, Any]) -> str:
+    c = report["calibration"]
+    lines = [
+        "# Extractive answer calibration",
+        "",
+        f"refuse below confidence {c['refuse_below']}; high from {c['high']}; medium from "
+        f"{c['medium']}; further sentences within {c['more_ratio']} of the best",
+        "",
+        "| set | questions | coverage | precision when answering | answer contains gold | "
+        "unanswerable refused | fragments | high: n / held gold | medium | low |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, s in report["sets"].items():
+        lab = {k: f"{v['n']} / {v['held_gold']:.2f}" for k, v in s["labels"].items()}
+        lines.append(
+            f"| {name} | {s['questions']} | {s['coverage']} | {s['precision_when_answering']} | "
+            f"{s['answer_contains_gold']} | {s['unanswerable_refused']} | {s['fragment_answers']} | "
+            f"{lab.get('high', '-')} | {lab.get('medium', '-')} | {lab.get('low', '-')} |"
+        )
+    lines += ["", "Confidence against observed accuracy (answered questions):", ""]
+    for name, s in report["sets"].items():
+        cells = ", ".join(
+            f"{b['range'][0]:.1f}-{b['range'][1]:.1f}: n={b['n']} conf {b['mean_confidence']:.2f} "
+            f"held {b['held_gold']:.2f}"
+            for b in s["bins"]
+        )
+        lines.append(f"- {name}: {cells}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
