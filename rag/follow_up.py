@@ -82,8 +82,13 @@ def names(text: str) -> list[str]:
 def _is_ellipsis(question: str, words: list[str], own_names: list[str]) -> bool:
     if _ELLIPSIS_START.match(question):
         return True
-    # a bare fragment: "Meloni?", "The date?" -- no question word, no verb-like auxiliary
-    return len(words) <= 3 and not (set(words) & (_WH | _AUX)) and question.endswith("?")
+    # a fragment without a verb: "Meloni?", "In which newspaper?", "When?"
+    return (
+        len(words) <= 4
+        and not set(words) & _AUX
+        and not any(w.endswith("ed") for w in words)
+        and question.endswith("?")
+    )
 
 
 def _refers_inside(words: list[str], own_names: list[str]) -> bool:

@@ -37,6 +37,8 @@ class Passage:
     # Non-prose units (offsets into the source text); None when the store predates marking.
     non_prose: tuple[tuple[int, int], ...] | None = None
     rank: int = 0  # 1-based retrieval rank
+    # 0-1, how closely the passage's best sentence matches the question (set by the answerer)
+    relevance: float | None = None
 
 
 @dataclass

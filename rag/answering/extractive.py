@@ -99,6 +99,12 @@ class ExtractiveAnswerer:
         self, question: str, passages: list[Passage], history: list[tuple[str, str]]
     ) -> Iterator[AnswerDelta | Answer]:
         selection = self.select(question, passages)
+        relevance: dict[int, float] = {}
+        for candidate in selection.candidates:
+            index = candidate.unit.passage_index
+            relevance[index] = max(relevance.get(index, 0.0), candidate.dense)
+        for index, value in relevance.items():
+            passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
         label = self.calibration.label(selection.confidence)
         if not selection.chosen:
@@ -108,10 +114,6 @@ class ExtractiveAnswerer:
                 confidence=confidence, confidence_label="low",
             )  # fmt: skip
             return
-        relevance: dict[int, float] = {}
-        for candidate in selection.candidates:
-            index = candidate.unit.passage_index
-            relevance[index] = max(relevance.get(index, 0.0), candidate.dense)
         book = CitationBook()
         parts: list[str] = []
         for candidate in selection.chosen:

@@ -57,3 +57,9 @@ def test_thing_pronoun_borrows_the_previous_topic() -> None:
 
 def test_without_history_nothing_changes() -> None:
     assert standalone_question("Did he rule it out?", []) == "Did he rule it out?"
+
+
+def test_a_fragment_without_a_verb_continues_the_previous_question() -> None:
+    history = [("Who said there will be no European troops in Ukraine?", "Macron [1].")]
+    resolved = standalone_question("In which newspaper?", history)
+    assert resolved == "Who said there will be no European troops in Ukraine: In which newspaper?"
