@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import pickle
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--covid", type=Path, default=data / "covid-qa-deepset/rag_dataset.json")
     parser.add_argument("--seeds", type=Path, default=Path("eval/gold/seeds.jsonl"))
     parser.add_argument("--docs", type=Path, default=Path("seeds"))
-    parser.add_argument("--train", type=int, default=400, help="COVID-QA training questions")
+    parser.add_argument("--train", type=int, default=200, help="COVID-QA training questions")
     parser.add_argument("--holdout", type=int, default=300, help="the eval sample's --limit")
     parser.add_argument("--out", type=Path, default=CALIBRATION_FILE)
     parser.add_argument("--report", type=Path, default=Path("eval/out/calibration"))
@@ -84,8 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     rest = [e for e in covid.examples if e.id not in held_ids]
     train_covid = Dataset(covid.name, random.Random(1).sample(rest, min(args.train, len(rest))),
                           covid.doc_paths, covid.notes)  # fmt: skip
-    train = collect(seeds, settings, "seeds") + collect(train_covid, settings, "covid-train")
-    held = collect(holdout, settings, "covid-holdout")
+    args.report.mkdir(parents=True, exist_ok=True)
+    cache = args.report / "cache"
+    cache.mkdir(exist_ok=True)
+    train = collect(seeds, settings, "seeds", cache / "seeds.pkl") + collect(
+        train_covid, settings, "covid-train", cache / "covid-train.pkl"
+    )
+    held = collect(holdout, settings, "covid-holdout", cache / "covid-holdout.pkl")
 
     if args.check:
         calibration = load_calibration(args.out)
@@ -111,24 +117,48 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def collect(dataset: Dataset, settings: Settings, set_name: str) -> list[Question]:
-    """Ingest (reusing the eval's store), retrieve, and build every question's units."""
+def collect(
+    dataset: Dataset, settings: Settings, set_name: str, cache: Path | None = None
+) -> list[Question]:
+    """Ingest (reusing the eval's store), retrieve, and build every question's units.
+
+    With ``cache``, retrieved passages and vectors are kept in that file between runs, so a
+    refit after a change to the units or features retrieves and embeds only what is new."""
     from index.ingest import ingest_paths
     from rag.answering.lexical import missing_names
-    from rag.answering.support import embed_texts
     from rag.engine import RagEngine
 
     out = Path("eval/out") / dataset.name
     local = eval_settings(settings, dataset, out)
     ingest_paths(dataset.doc_paths, local)
     engine = RagEngine(local)
+    saved: dict[str, Any] = {"passages": {}, "vectors": {}}
+    if cache is not None and cache.exists():
+        saved = pickle.loads(cache.read_bytes())
+    vectors: dict[str, np.ndarray] = saved["vectors"]
+
+    def embed(texts: list[str], query: bool = False) -> np.ndarray:
+        keys = [("Q\x00" if query else "") + t for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in vectors]
+        if missing:
+            if query:
+                got = [engine.embed_model.get_query_embedding(t) for t in missing]
+            else:
+                got = engine.embed_model.get_text_embedding_batch(missing)
+            for t, v in zip(missing, got, strict=True):
+                vectors[("Q\x00" if query else "") + t] = np.asarray(v, dtype=np.float32)
+        return np.vstack([vectors[k] for k in keys])
+
     questions = []
     for example in dataset.examples:
-        passages = engine.retrieve(example.question)
+        passages = saved["passages"].get(example.question)
+        if passages is None:
+            passages = engine.retrieve(example.question)
+            saved["passages"][example.question] = passages
         units = answer_units(passages)
         if units:
-            q_vec = np.asarray(engine.embed_model.get_query_embedding(example.question))
-            vecs = embed_texts(engine.embed_model, [u.main for u in units])
+            q_vec = embed([example.question], query=True)[0]
+            vecs = embed([u.main for u in units])
             dense = vecs @ q_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(q_vec) + 1e-9)
             features = unit_features(example.question, units, dense, passages)
         else:
@@ -136,6 +166,10 @@ def collect(dataset: Dataset, settings: Settings, set_name: str) -> list[Questio
         labels = np.array([holds_gold(example, u.text, partial=True) for u in units], dtype=float)
         missing = bool(missing_names(example.question, " ".join(p.text for p in passages)))
         questions.append(Question(example, set_name, units, features, labels, missing))
+        if cache is not None and len(questions) % 50 == 0:
+            cache.write_bytes(pickle.dumps(saved))
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(saved))
     log.info("%s: %d questions", set_name, len(questions))
     return questions
 
