@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_BIN ?= /usr/bin/chromium
 
-.PHONY: run test lint ingest ui eval bench bench-ingest clean browser-deps
+.PHONY: run test lint ingest ui eval bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,6 @@ test: $(STAMP) browser-deps
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-bench-ingest: $(STAMP)
-	$(BIN)/python -m eval.bench_ingest
 
 # Seeds (all), then fixed samples of the shared sets; full runs: see README "Evaluation results".
 EVAL_DATA ?= ../shared/eval-data
