@@ -30,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--batch", type=Path, help="questions file: plain lines or JSONL")
     ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    ask.add_argument("--full", action="store_true", help="print each cited passage whole")
+
+    chat = sub.add_parser(
+        "chat", help="a conversation: questions from stdin, one per line (follow-ups allowed)"
+    )
+    chat.add_argument("--json", action="store_true", help="one JSON object per answer")
+    chat.add_argument("--full", action="store_true", help="print each cited passage whole")
 
     sources = sub.add_parser("sources", help="list ingested documents")
     sources.add_argument("--json", action="store_true")

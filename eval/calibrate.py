@@ -131,7 +131,9 @@ def collect(
     out = Path("eval/out") / dataset.name
     local = eval_settings(settings, dataset, out)
     ingest_paths(dataset.doc_paths, local)
-    engine = RagEngine(local)
+    engine = RagEngine.from_settings(local)
+    embed_model = engine.embed_model
+    assert embed_model is not None
     saved: dict[str, Any] = {"passages": {}, "vectors": {}}
     if cache is not None and cache.exists():
         saved = pickle.loads(cache.read_bytes())
@@ -142,9 +144,9 @@ def collect(
         missing = [t for t, k in zip(texts, keys, strict=True) if k not in vectors]
         if missing:
             if query:
-                got = [engine.embed_model.get_query_embedding(t) for t in missing]
+                got = [embed_model.get_query_embedding(t) for t in missing]
             else:
-                got = engine.embed_model.get_text_embedding_batch(missing)
+                got = embed_model.get_text_embedding_batch(missing)
             for t, v in zip(missing, got, strict=True):
                 vectors[("Q\x00" if query else "") + t] = np.asarray(v, dtype=np.float32)
         return np.vstack([vectors[k] for k in keys])
@@ -242,7 +244,9 @@ def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 30
     return w
 
 
-def simulate(questions: list[Question], calibration: Calibration, max_units: int) -> list[dict[str, Any]]:
+def simulate(
+    questions: list[Question], calibration: Calibration, max_units: int
+) -> list[dict[str, Any]]:
     """What the answerer would answer for each question, without refusing."""
     out = []
     for q in questions:
@@ -260,7 +264,9 @@ def simulate(questions: list[Question], calibration: Calibration, max_units: int
     return out
 
 
-def isotonic_curve(x: list[float], y: list[float], min_block: int = 20) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def isotonic_curve(
+    x: list[float], y: list[float], min_block: int = 20
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Pool-adjacent-violators: a non-decreasing map from x to the observed mean of y, as
     (block mean x, block mean y) points with at least ``min_block`` observations each."""
     order = np.argsort(x)
@@ -327,7 +333,10 @@ def evaluate(questions: list[Question], calibration: Calibration, max_units: int
     for label in ("high", "medium", "low"):
         inside = [r for r in rows if r[1] and calibration.label(r[0]) == label]
         if inside:
-            labels[label] = {"n": len(inside), "held_gold": round(float(np.mean([r[2] for r in inside])), 3)}
+            labels[label] = {
+                "n": len(inside),
+                "held_gold": round(float(np.mean([r[2] for r in inside])), 3),
+            }
     short = [r for r in answered if r[4].get("words_min", 99) <= 5]
     return {
         "questions": len(rows),
@@ -338,7 +347,10 @@ def evaluate(questions: list[Question], calibration: Calibration, max_units: int
         "fragment_answers": _share(len(short), len(answered)),
         "labels": labels,
         "bins": bins,
-        "curve": precision_coverage([(r[0], bool(r[4]["correct"])) for r in answerable if r[4]["refusable"]], len(answerable)),
+        "curve": precision_coverage(
+            [(r[0], bool(r[4]["correct"])) for r in answerable if r[4]["refusable"]],
+            len(answerable),
+        ),
     }
 
 

@@ -11,7 +11,10 @@ from rag.non_prose import decode_spans, encode_spans, non_prose_kind, non_prose_
 @pytest.mark.parametrize(
     ("unit", "kind"),
     [
-        ("Functional Genetic Variants in DC-SIGNR Are Associated with Transmission of HIV-1", "heading"),
+        (
+            "Functional Genetic Variants in DC-SIGNR Are Associated with Transmission of HIV-1",
+            "heading",
+        ),
         ("# Early life", "heading"),
         ("Figure 6: Left, infection-to-death distribution (mean 23.9 days).", "caption"),
         ("Page 28 of 35", "page-mark"),
@@ -21,7 +24,10 @@ from rag.non_prose import decode_spans, encode_spans, non_prose_kind, non_prose_
         ("Senior Vice President, Chief Financial Officer", "signature"),
         ("DOI: 10.1371/journal.pone.0007211", "metadata"),
         ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC2752805/", "metadata"),
-        ("Boily-Larouche, Geneviève; Iscache, Anne-Laure; Zijenah, Lynn S.; Roger, Michel", "metadata"),
+        (
+            "Boily-Larouche, Geneviève; Iscache, Anne-Laure; Zijenah, Lynn S.; Roger, Michel",
+            "metadata",
+        ),
         ("* Monroe, James.", "reference"),
         ("[12] Smith J, Jones K. Viral load in infants. Lancet 2020;395:1-9.", "reference"),
         ("Net sales 81,797 82,959 282,457 304,182 Cost of sales 45,384 47,074", "table"),

@@ -208,7 +208,9 @@ def test_evidence_highlight_is_readable_in_light_and_dark_schemes(
         p = page.page
         dark = p.evaluate("document.body.classList.contains('dark')")
         assert dark is (scheme == "dark")  # Gradio follows prefers-color-scheme
-        ask(page, "Who said there will be no European troops on Ukrainian soil in the coming weeks?")
+        ask(
+            page, "Who said there will be no European troops on Ukrainian soil in the coming weeks?"
+        )
         p.locator("#rag-transcript button.rag-cite").first.click()
         mark = p.locator("#rag-evidence .rag-citation.rag-selected .rag-passage mark").first
         mark.wait_for()
