@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=CALIBRATION_FILE)
     parser.add_argument("--report", type=Path, default=Path("eval/out/calibration"))
     parser.add_argument("--check", action="store_true", help="report on the current calibration")
+    parser.add_argument(
+        "--only", choices=["seeds", "covid-train", "covid-holdout"],
+        help="only retrieve and embed this set into the cache (to run sets in parallel)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = load_settings()
@@ -88,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     args.report.mkdir(parents=True, exist_ok=True)
     cache = args.report / "cache"
     cache.mkdir(exist_ok=True)
+    if args.only:
+        chosen = {"seeds": seeds, "covid-train": train_covid, "covid-holdout": holdout}
+        collect(chosen[args.only], settings, args.only, cache / f"{args.only}.pkl")
+        return 0
     train = collect(seeds, settings, "seeds", cache / "seeds.pkl") + collect(
         train_covid, settings, "covid-train", cache / "covid-train.pkl"
     )
