@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,16 +23,19 @@ from typing import Literal
 import numpy as np
 
 from rag.answering.answer_type import expected_type, holds_type
-from rag.answering.lexical import content_terms
+from rag.answering.lexical import STOPWORDS, content_terms, stem
 from rag.answering.units import Unit
 from rag.models import Passage
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+_WORDS = re.compile(r"[a-z0-9]+")
+_STOP_PAIRS = {(a, b) for a in STOPWORDS for b in STOPWORDS}
 ConfidenceLabel = Literal["high", "medium", "low"]
 
 FEATURES = (
     "bias", "dense", "lexical", "novelty", "repeats_only", "type_match", "type_miss",
-    "passage_rank", "dense_gap", "lexical_gap", "length", "joined",
+    "passage_rank", "dense_gap", "lexical_gap", "length", "joined", "rare_overlap", "bigrams",
+    "rare_gap",
 )  # fmt: skip
 LABEL_MEANINGS: dict[str, str] = {
     "high": "the quoted sentence very likely answers the question",
@@ -119,11 +123,20 @@ def unit_features(
     terms = content_terms(question)
     wanted = expected_type(question)
     rows = np.zeros((len(units), len(FEATURES)))
-    lexical = np.array([_overlap(terms, content_terms(u.text)) for u in units])
+    unit_terms_all = [content_terms(u.text) for u in units]
+    lexical = np.array([_overlap(terms, t) for t in unit_terms_all])
+    # A question word found in few of the candidate units says more than one found in all.
+    weight = {
+        t: math.log(1 + len(units) / (1 + sum(t in ut for ut in unit_terms_all))) for t in terms
+    }
+    total = sum(weight.values()) or 1.0
+    rare = np.array([sum(weight[t] for t in terms & ut) / total for ut in unit_terms_all])
+    pairs = _bigrams(question)
     best_dense = float(dense.max()) if len(units) else 0.0
     best_lexical = float(lexical.max()) if len(units) else 0.0
+    best_rare = float(rare.max()) if len(units) else 0.0
     for i, unit in enumerate(units):
-        unit_terms = content_terms(unit.text)
+        unit_terms = unit_terms_all[i]
         novel = len(unit_terms - terms)
         typed = wanted != "none"
         match = typed and holds_type(wanted, unit.text, question)
@@ -141,6 +154,9 @@ def unit_features(
             lexical[i] - best_lexical,
             math.log(max(len(unit.text.split()), 1)) / 4,
             1.0 if unit.joined else 0.0,
+            rare[i],
+            len(pairs & _bigrams(unit.text)) / len(pairs) if pairs else 0.0,
+            rare[i] - best_rare,
         )
     return rows
 
@@ -168,6 +184,11 @@ def _overlaps(a: Unit, b: Unit) -> bool:
 def probabilities(features: np.ndarray, calibration: Calibration) -> np.ndarray:
     logits = features @ np.asarray(calibration.weights)
     return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = [stem(w) for w in _WORDS.findall(text.lower())]
+    return set(zip(words, words[1:], strict=False)) - _STOP_PAIRS
 
 
 def _overlap(question_terms: set[str], unit_terms: set[str]) -> float:
