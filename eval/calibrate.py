@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 
 HIGH_PRECISION = 0.92  # "high" must hold the gold >= 90%: fitted with a margin
 MEDIUM_PRECISION = 0.6
-MIN_COVERAGE = 0.82  # the refusal floor keeps at least this share of answerable questions
+UNANSWERABLE_REFUSED = 0.9  # the refusal floor refuses this share of unanswerable questions
+SEEDS_WEIGHT = 3.0  # prose with paraphrased questions (as held-out sets are) counts more
 L2 = 0.01
 MORE_RATIOS = (1.01, 0.97, 0.93, 0.9, 0.85, 0.8)
 EXTRA_SENTENCE_COST = 0.01  # containment a further quoted sentence must buy
@@ -207,7 +208,7 @@ def fit(questions: list[Question], max_units: int) -> Calibration:
     y = np.concatenate([q.labels for q in usable])
     # Rank with a conditional logit (which unit of this question holds the answer), then
     # scale its score into a unit probability with a two-parameter logistic fit.
-    ranking = conditional_logit(usable, L2)
+    ranking = conditional_logit(usable, L2, {"seeds": SEEDS_WEIGHT})
     score = x @ ranking
     a, b = logistic_regression(np.column_stack([np.ones_like(score), score]), y, 0.0)
     weights = b * ranking
@@ -230,13 +231,17 @@ def fit(questions: list[Question], max_units: int) -> Calibration:
     curved = Calibration(draft.weights, curve_x, curve_y, 0.0, 1.1, 1.1, best_ratio, 0.5)
     confidences = [curved.confidence(o["best"]) for o in outcomes]
     correct = [bool(o["correct"]) for o in outcomes]
-    covid = [(c, k) for c, k, o in zip(confidences, correct, outcomes, strict=True)
-             if o["set"] == "covid-train"]  # fmt: skip
+    # every unanswerable question, those refused before any scoring (-1) included
+    unanswerable = [
+        curved.confidence(o["best"]) if o["refusable"] else -1.0
+        for o in simulate(questions, curved, max_units)
+        if not o["answerable"]
+    ]
     return Calibration(
         weights=curved.weights,
         curve_x=curve_x,
         curve_y=curve_y,
-        refuse_below=choose_floor(covid, MIN_COVERAGE),
+        refuse_below=choose_floor(unanswerable, UNANSWERABLE_REFUSED),
         high=choose_threshold(confidences, correct, HIGH_PRECISION),
         medium=choose_threshold(confidences, correct, MEDIUM_PRECISION),
         more_ratio=best_ratio,
@@ -251,18 +256,28 @@ def fit(questions: list[Question], max_units: int) -> Calibration:
 
 
 def conditional_logit(
-    questions: list[Question], l2: float, steps: int = 400, rate: float = 2.0
+    questions: list[Question],
+    l2: float,
+    set_weights: dict[str, float] | None = None,
+    steps: int = 400,
+    rate: float = 2.0,
 ) -> np.ndarray:
     """Weights that rank a question's units: softmax over the units of each question with a
     positive unit, gradient descent on the log loss of the positives (L2, no bias)."""
-    data = [(q.features, q.labels / q.labels.sum()) for q in questions if q.labels.sum() > 0]
+    weights = set_weights or {}
+    data = [
+        (q.features, q.labels / q.labels.sum(), weights.get(q.set_name, 1.0))
+        for q in questions
+        if q.labels.sum() > 0
+    ]
+    total = sum(weight for _, _, weight in data)
     w = np.zeros(len(FEATURES))
     for _ in range(steps):
         grad = l2 * w
-        for x, target in data:
+        for x, target, weight in data:
             s = x @ w
             p = np.exp(s - s.max())
-            grad += x.T @ (p / p.sum() - target) / len(data)
+            grad += weight * x.T @ (p / p.sum() - target) / total
         grad[0] = 0.0
         w -= rate * grad
     return w
@@ -305,7 +320,7 @@ def simulate(
 
 
 def isotonic_curve(
-    x: list[float], y: list[float], min_block: int = 20
+    x: list[float], y: list[float], min_block: int = 15
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Pool-adjacent-violators: a non-decreasing map from x to the observed mean of y, as
     (block mean x, block mean y) points with at least ``min_block`` observations each."""
@@ -342,13 +357,14 @@ def choose_threshold(confidences: list[float], correct: list[bool], precision: f
     return round(best, 4)
 
 
-def choose_floor(pairs: list[tuple[float, bool]], coverage: float) -> float:
-    """The highest floor that still answers ``coverage`` of the questions."""
-    ordered = sorted((c for c, _ in pairs), reverse=True)
+def choose_floor(unanswerable: list[float], refused: float) -> float:
+    """The lowest floor that refuses ``refused`` of the unanswerable questions (those refused
+    anyway, for naming what the documents never name, count as -1)."""
+    ordered = sorted(unanswerable)
     if not ordered:
         return 0.0
-    keep = max(1, int(np.ceil(coverage * len(ordered))))
-    return round(max(0.0, ordered[keep - 1] - 1e-6), 4)
+    must = int(np.ceil(refused * len(ordered)))
+    return round(max(0.0, ordered[must - 1] + 1e-4), 4)
 
 
 def evaluate(questions: list[Question], calibration: Calibration, max_units: int) -> dict[str, Any]:
