@@ -50,13 +50,20 @@ class Judge:
 def build_judge(
     settings: Settings, model: str | None = None, base_url: str | None = None
 ) -> Judge | None:
-    """A judge for LLM-backed settings; None for the extractive answerer (nothing to judge)."""
+    """A judge for LLM-backed settings; None for the extractive answerer (nothing to judge).
+
+    Model and server: the arguments, else ``settings.judge_model`` / ``judge_base_url``
+    (``--judge-model``, ``RAG_JUDGE_MODEL``, ...), else the answerer's.
+    """
+    model = model or settings.judge_model
     if settings.llm == "extractive" and model is None:
         return None
     model = model or settings.llm_model
     if not model:
-        raise ConfigError("the judge needs a model: set --judge-model or RAG_LLM_MODEL")
-    base_url = base_url or settings.llm_base_url
+        raise ConfigError(
+            "the judge needs a model: set --judge-model, RAG_JUDGE_MODEL or RAG_LLM_MODEL"
+        )
+    base_url = base_url or settings.judge_base_url or settings.llm_base_url
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     if base_url is None:
         if key is None:

@@ -55,16 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     ev = sub.add_parser("eval", help="score a gold set against ours and a baseline")
-    ev.add_argument("--dataset", type=Path, required=True, help="seeds .jsonl or rag_dataset.json")
+    ev.add_argument("--dataset", type=Path, required=True,
+                    help="seeds .jsonl, rag_dataset.json, or a set's name in the eval data")  # fmt: skip
     ev.add_argument("--docs", type=Path, help="documents folder (default: found beside the set)")
     ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
     ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
+    ev.add_argument(
+        "--retrieval", help="compare retrieval modes, one system each: dense,bm25,hybrid"
+    )
     ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
     ev.add_argument(
         "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
     )
     ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
+    ev.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
 
     bench = sub.add_parser("bench", help="measure ingest, query latency, memory, cold start")
     bench.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks")
@@ -72,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
     bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
     bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
+    bench.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
     return parser
 
 
@@ -89,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             chroma_url=args.chroma_url,
             chunk_size=getattr(args, "chunk_size", None),
             chunk_overlap=getattr(args, "chunk_overlap", None),
+            judge_model=getattr(args, "judge_model", None),
+            judge_base_url=getattr(args, "judge_base_url", None),
+            eval_data=getattr(args, "eval_data", None),
         )
         handler = {
             "ingest": cmd_ingest,
@@ -244,25 +253,24 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    import os
-
-    from eval.datasets import dataset_name, load_dataset
+    from eval.datasets import load_dataset
+    from eval.eval_data import resolve_dataset
+    from eval.examples import dataset_name
     from eval.judge import build_judge
-    from eval.report import summary_table, write_report
-    from eval.runner import EvalOptions, run_eval
+    from eval.report import retrieval_table, summary_table, write_report
+    from eval.runner import EvalOptions, retrieval_modes, run_eval
 
-    out = args.out or Path("eval/out") / dataset_name(args.dataset)
-    dataset = load_dataset(args.dataset, args.docs, cache_dir=out / "cache")
-    judge = build_judge(
-        settings,
-        args.judge_model or os.environ.get("RAG_JUDGE_MODEL"),
-        args.judge_base_url or os.environ.get("RAG_JUDGE_BASE_URL"),
-    )
-    options = EvalOptions(out=out, baseline=args.baseline, judge=judge, progress=True,
-                          seed=args.seed, limit=args.limit)  # fmt: skip
+    modes = retrieval_modes(args.retrieval)
+    dataset_path = resolve_dataset(args.dataset, settings)
+    out = args.out or Path("eval/out") / dataset_name(dataset_path)
+    dataset = load_dataset(dataset_path, args.docs, cache_dir=out / "cache")
+    options = EvalOptions(out=out, baseline=args.baseline, judge=build_judge(settings),
+                          progress=True, seed=args.seed, limit=args.limit, retrieval=modes)  # fmt: skip
     report = run_eval(dataset.sample(args.limit, args.seed), settings, options)
     paths = write_report(report, out)
     print(summary_table(report))
+    if options.retrieval:
+        print("\n" + retrieval_table(report))
     for note in report["notes"]:
         print(f"note: {note}", file=sys.stderr)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
@@ -272,6 +280,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from eval.bench.report import markdown
     from eval.bench.run import run_bench
+    from eval.eval_data import covid_qa_json
 
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -286,7 +295,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("eval.bench").setLevel(logging.INFO)
     results = run_bench(
         sizes, args.out, queries=args.queries, cold_runs=args.cold_runs,
-        keep_stores=args.keep_stores,
+        keep_stores=args.keep_stores, source=covid_qa_json(settings),
     )  # fmt: skip
     print(markdown(results))
     print(f"wrote {args.out / 'bench.json'}, {args.out / 'bench.md'}, {args.out / 'bench.png'}")
