@@ -18,6 +18,8 @@ from eval.examples import Dataset, Example, dataset_name
 from eval.shared_sets import load_rag_dataset
 from rag.errors import InputError
 
+__all__ = ["dataset_name", "load_dataset", "load_jsonl"]
+
 
 def load_dataset(path: Path, docs: Path | None = None, *, cache_dir: Path | None = None) -> Dataset:
     """Load a gold set by its format: ``.jsonl`` (seeds format) or LlamaIndex ``.json``."""

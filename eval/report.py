@@ -63,6 +63,8 @@ def render_markdown(report: dict[str, Any], plots: list[str]) -> str:
         lines.append(f"- {note}")
     lines += ["", "## Summary", "", summary_table(report), ""]
     lines += ["## Retrieval", "", retrieval_table(report), ""]
+    if len(report["summary"]) > 1:
+        lines += [LATENCY_NOTE, ""]
     lines += ["## Outcomes", "", "| outcome | " + " | ".join(systems) + " |",
               "| --- |" + " ---: |" * len(systems)]  # fmt: skip
     counts = {s: outcome_counts(report, s) for s in systems}
@@ -93,6 +95,12 @@ def summary_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# The engines of one run share the embedding model and its cache (rag/encoder.py).
+LATENCY_NOTE = (
+    "Latencies of systems in one run are not comparable: the first system to ask a question "
+    "embeds it and the sentences of its passages; the others find most of them in the shared "
+    "embedding cache. Compare latency across runs of one system each."
+)
 RETRIEVAL_COLUMNS = [("hit@k", "hit@k"), ("mrr", "MRR"), ("hit@1", "hit@1"),
                      ("doc_hit@k", "doc hit@k"), ("doc_mrr", "doc MRR")]  # fmt: skip
 

@@ -61,9 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
     ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
-    ev.add_argument(
-        "--retrieval", help="compare retrieval modes, one system each: dense,bm25,hybrid"
-    )
+    ev.add_argument("--retrieval", help="retrieval modes to compare, e.g. dense,bm25,hybrid")
     ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
     ev.add_argument(
         "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
@@ -253,9 +251,8 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.datasets import load_dataset
+    from eval.datasets import dataset_name, load_dataset
     from eval.eval_data import resolve_dataset
-    from eval.examples import dataset_name
     from eval.judge import build_judge
     from eval.report import retrieval_table, summary_table, write_report
     from eval.runner import EvalOptions, retrieval_modes, run_eval
