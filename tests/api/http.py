@@ -42,9 +42,9 @@ def call(
     request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Response(response.status, dict(response.headers), response.read().decode())
+            return Response(response.status, _lower(response.headers), response.read().decode())
     except urllib.error.HTTPError as error:
-        return Response(error.code, dict(error.headers), error.read().decode())
+        return Response(error.code, _lower(error.headers), error.read().decode())
 
 
 def multipart(files: list[tuple[str, bytes]], field: str = "files") -> tuple[bytes, str]:
@@ -62,3 +62,7 @@ def multipart(files: list[tuple[str, bytes]], field: str = "files") -> tuple[byt
 def upload(url: str, files: list[tuple[str, bytes]]) -> Response:
     body, content_type = multipart(files)
     return call("POST", url, raw=body, headers={"Content-Type": content_type}, timeout=300)
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {k.lower(): v for k, v in dict(headers).items()}

@@ -43,6 +43,8 @@ def test_ui_at_root_shares_the_process_with_the_api(
     added = upload(api_server.url + "/api/v1/collections/default/documents",
                    [("quillon.md", fact)])  # fmt: skip
     assert added.json()["files"][0]["status"] == "added", added.text
+    ui_page.page.reload()  # the documents list is read when the page loads
+    ui_page.page.locator("#rag-question textarea").wait_for()
 
     ask(ui_page, "Who is the harbour master of Port Quillon?")
     assert "Ansel Verrow" in last_answer(ui_page)

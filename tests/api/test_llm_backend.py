@@ -13,31 +13,55 @@ from tests.support.openai_server import OpenAIServer, Reply
 from tests.support.rag_server import RagServer
 
 MACRON = "Who said there will be no European troops on Ukrainian soil in the coming weeks?"
-LLM_ANSWER = "Emmanuel Macron said there will be no European troops on Ukrainian soil [1]."
+QUOTE = "There will be no European troops on Ukrainian soil in the coming weeks"
+
+
+@pytest.fixture(scope="module")
+def n(llm_api_server: RagServer) -> int:
+    """The prompt number of the passage with Macron's words (retrieval on the server's store)."""
+    from rag.engine import RagEngine
+    from rag.settings import load_settings
+    from tests.rag.conftest import number_of
+
+    engine = RagEngine.from_settings(load_settings(store=llm_api_server.store))
+    return number_of(engine, MACRON, QUOTE)
+
+
+def llm_answer(n: int) -> str:
+    """An answer citing passage ``n`` early, so that the rest of it streams in pieces."""
+    return (
+        f"Macron [{n}] said there will be no European troops on Ukrainian soil in the coming weeks."
+    )
+
+
+LLM_ANSWER = llm_answer(1)  # as shown: citations are renumbered from 1 in order of use
 
 
 def client(server: RagServer) -> openai.OpenAI:
     return openai.OpenAI(base_url=server.url + "/v1", api_key="unused", max_retries=0)
 
 
-def test_the_configured_llm_writes_the_answer(llm_api_server: RagServer, llm: OpenAIServer) -> None:
-    llm.script(LLM_ANSWER)
+def test_the_configured_llm_writes_the_answer(
+    llm_api_server: RagServer, llm: OpenAIServer, n: int
+) -> None:
+    llm.script(llm_answer(n))
     done = client(llm_api_server).chat.completions.create(
         model="default", messages=[{"role": "user", "content": MACRON}]
     )
     assert done.choices[0].message.content == LLM_ANSWER
     extra = done.model_extra or {}
     assert extra["refused"] is False and [c["id"] for c in extra["citations"]] == [1]
-    assert extra["citations"][0]["supported"] is True
+    cited = extra["citations"][0]
+    assert cited["supported"] is True and QUOTE in cited["text"]
     (sent,) = llm.chat_requests()
     assert MACRON in sent.content("user")  # the question went to the LLM with the passages
 
 
-def test_streamed_llm_answer(llm_api_server: RagServer, llm: OpenAIServer) -> None:
-    llm.script(LLM_ANSWER)
+def test_streamed_llm_answer(llm_api_server: RagServer, llm: OpenAIServer, n: int) -> None:
+    llm.script(llm_answer(n))
     chunks = list(client(llm_api_server).chat.completions.create(
         model="default", messages=[{"role": "user", "content": MACRON}], stream=True))  # fmt: skip
-    assert len(chunks) > 3  # the LLM's pieces pass through as they come
+    assert len(chunks) > 5  # the LLM's pieces pass through as they come
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == LLM_ANSWER
     assert [c["id"] for c in (chunks[-1].model_extra or {})["citations"]] == [1]
 
@@ -71,14 +95,14 @@ def test_llm_down_is_503(llm_api_server: RagServer, llm: OpenAIServer, stream: b
     assert response.status == 503, response.text
     error = response.error()
     assert error["code"] == "llm_unavailable" and error["type"] == "service_unavailable_error"
-    assert response.headers.get("Retry-After")
+    assert response.headers.get("retry-after")
     llm.script(Reply(status=500, text="model crashed"))
     ask = call("POST", llm_api_server.url + "/api/v1/ask", {"question": MACRON})
     assert ask.status == 503 and ask.error()["code"] == "llm_unavailable"
 
 
 def test_openai_client_sees_503_and_the_server_keeps_serving(
-    llm_api_server: RagServer, llm: OpenAIServer
+    llm_api_server: RagServer, llm: OpenAIServer, n: int
 ) -> None:
     llm.script(Reply(status=500))
     with pytest.raises(openai.InternalServerError) as error:
@@ -86,7 +110,7 @@ def test_openai_client_sees_503_and_the_server_keeps_serving(
             model="default", messages=[{"role": "user", "content": MACRON}]
         )
     assert error.value.status_code == 503
-    llm.script(LLM_ANSWER)
+    llm.script(llm_answer(n))
     done = client(llm_api_server).chat.completions.create(
         model="default", messages=[{"role": "user", "content": MACRON}]
     )
