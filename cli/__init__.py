@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
-from cli import commands, tools
+from cli import commands, serve, tools
 from cli.output import quiet_libraries
 from cli.parser import build_parser
 from rag.errors import RagError
@@ -42,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "forget": commands.cmd_forget,
             "ask": commands.cmd_ask,
             "sources": commands.cmd_sources,
-            "ui": tools.cmd_ui,
+            "serve": serve.cmd_serve,
+            "ui": serve.cmd_serve,
             "eval": tools.cmd_eval,
             "bench": tools.cmd_bench,
         }

@@ -34,13 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="list ingested documents")
     sources.add_argument("--json", action="store_true")
 
-    ui = sub.add_parser("ui", help="start the chat UI")
-    ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
-    ui.add_argument("--port", type=int, help="port (default 7860)")
-    ui.add_argument("--auth", help="user:password required to open the UI")
-    ui.add_argument(
-        "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
-    )
+    for command, what in (
+        ("serve", "start the chat UI at /, the REST API at /api/v1 and the OpenAI API at /v1"),
+        ("ui", "the same as serve"),
+    ):
+        serve = sub.add_parser(command, help=what)
+        serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+        serve.add_argument("--port", type=int, help="port (default 7860)")
+        serve.add_argument("--auth", help="user:password required to open the UI")
+        serve.add_argument(
+            "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
+        )
 
     ev = sub.add_parser("eval", help="score a gold set against ours and a baseline")
     ev.add_argument("--dataset", type=Path, required=True,

@@ -11,13 +11,6 @@ from rag.errors import InputError
 from rag.settings import Settings
 
 
-def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.app import launch  # gradio: deferred for start-up time of the other commands
-
-    launch(settings, auth=args.auth, upload_root=args.upload_dir)
-    return 0
-
-
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.datasets import dataset_name, load_dataset
     from eval.eval_data import resolve_dataset
