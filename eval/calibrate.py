@@ -104,14 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     train = collect(seeds, settings, "seeds", cache / "seeds.pkl") + collect(
         train_covid, settings, "covid-train", cache / "covid-train.pkl"
     )
-    held = collect(holdout, settings, "covid-holdout", cache / "covid-holdout.pkl")
-
     if args.check:
         calibration = load_calibration(args.out)
     else:
         calibration = fit(train, settings.max_answer_sentences)
         args.out.write_text(json.dumps(calibration.to_json(), indent=1) + "\n", encoding="utf-8")
         log.info("wrote %s", args.out)
+    held = collect(holdout, settings, "covid-holdout", cache / "covid-holdout.pkl")
     report = {
         "calibration": calibration.to_json(),
         "sets": {
