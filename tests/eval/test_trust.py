@@ -16,7 +16,9 @@ def record(refused: bool, confidence: float, keyword: float | None, answerable: 
     return {"answerable": answerable, "systems": {"ours": result}}
 
 
-def test_trust_metrics_count_refusals_against_coverage_and_wrong_answers_against_precision() -> None:
+def test_trust_metrics_count_refusals_against_coverage_and_wrong_answers_against_precision() -> (
+    None
+):
     records = [
         record(False, 0.95, 1.0),
         record(False, 0.92, 1.0),
