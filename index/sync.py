@@ -19,7 +19,7 @@ from rag.settings import Settings
 from rag.store import Store, StoredVersion
 
 # Bump when a loader changes the text it produces, so that stored documents are re-read.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: PDF layout (tables as Markdown rows, furniture out, OCR, boxes)
 
 
 @dataclass
@@ -91,6 +91,7 @@ def plan_file(
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 page=page.page,
+                boxes=page.boxes,
                 first_index=len(job.chunks),
             )
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rag.boxes import Box
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -18,6 +20,14 @@ class Chunk:
     end_char: int
     page: int | None = None
     chunk_index: int = 0
+    # PDF line boxes of this chunk's text (see ``rag.boxes``); empty for text formats.
+    boxes: tuple[Box, ...] = ()
+    # The header of the table this chunk starts inside ("" when it does not start in a table).
+    table_header: str = ""
+
+    def embed_text(self) -> str:
+        """What is embedded: a chunk that starts inside a table repeats the table's header."""
+        return f"{self.table_header}\n{self.text}" if self.table_header else self.text
 
 
 @dataclass
@@ -32,6 +42,8 @@ class Passage:
     start_char: int | None
     end_char: int | None
     page: int | None = None
+    boxes: tuple[Box, ...] = ()
+    table_header: str = ""
 
 
 @dataclass
@@ -50,6 +62,8 @@ class Citation:
     support_score: float = 0.0
     highlight_start: int | None = None
     highlight_end: int | None = None
+    # PDF only: [x0, y0, x1, y1] in points (top-left origin) of the highlight on ``page``.
+    bbox: list[float] | None = None
 
     @property
     def highlight(self) -> str:
@@ -86,5 +100,12 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "warnings": list(self.warnings),
             **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
-            **({"closest": [asdict(p) for p in self.retrieved]} if self.refused else {}),
+            **({"closest": [_passage_json(p) for p in self.retrieved]} if self.refused else {}),
         }
+
+
+def _passage_json(passage: Passage) -> dict[str, Any]:
+    """A passage for the JSON output, without its internal line boxes."""
+    out = asdict(passage)
+    del out["boxes"]
+    return out
