@@ -21,6 +21,7 @@ def chunk_text(
     page: int | None = None,
     first_index: int = 0,
     boxes: tuple[Box, ...] = (),
+    context: str = "",
 ) -> list[Chunk]:
     """Pack whole sentences into chunks of at most ``chunk_size`` tokens.
 
@@ -52,6 +53,7 @@ def chunk_text(
                 chunk_index=index,
                 boxes=boxes_in(boxes, start, end),
                 table_header=headers.get(start, "") if start > 0 else "",
+                context=context,
             )
         )
         if j >= len(pieces):

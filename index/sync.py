@@ -92,6 +92,7 @@ def plan_file(
                 chunk_overlap=settings.chunk_overlap,
                 page=page.page,
                 boxes=page.boxes,
+                context=page.context,
                 first_index=len(job.chunks),
             )
         )

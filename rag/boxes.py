@@ -47,8 +47,7 @@ def decode_boxes(value: object) -> tuple[Box, ...]:
     try:
         rows = json.loads(value)
         return tuple(
-            (int(r[0]), int(r[1]), float(r[2]), float(r[3]), float(r[4]), float(r[5]))
-            for r in rows
+            (int(r[0]), int(r[1]), float(r[2]), float(r[3]), float(r[4]), float(r[5])) for r in rows
         )
     except (ValueError, TypeError, IndexError):
         return ()

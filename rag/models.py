@@ -24,10 +24,13 @@ class Chunk:
     boxes: tuple[Box, ...] = ()
     # The header of the table this chunk starts inside ("" when it does not start in a table).
     table_header: str = ""
+    # Page furniture that names the document (a PDF's running header), not part of ``text``.
+    context: str = ""
 
     def embed_text(self) -> str:
-        """What is embedded: a chunk that starts inside a table repeats the table's header."""
-        return f"{self.table_header}\n{self.text}" if self.table_header else self.text
+        """What is embedded: the page's running header, the header of the table the chunk
+        starts inside, then the chunk's text."""
+        return "\n".join(t for t in (self.context, self.table_header, self.text) if t)
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Passage:
     page: int | None = None
     boxes: tuple[Box, ...] = ()
     table_header: str = ""
+    context: str = ""
 
 
 @dataclass

@@ -135,6 +135,7 @@ def to_passage(result: NodeWithScore) -> Passage:
         page=page if isinstance(page, int) and page >= 0 else None,
         boxes=decode_boxes(meta.get("boxes")),
         table_header=str(meta.get("table_header") or ""),
+        context=str(meta.get("context") or ""),
     )
 
 

@@ -305,11 +305,12 @@ def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
             "ingested_at": when,
             **({"boxes": encode_boxes(chunk.boxes)} if chunk.boxes else {}),
             **({"table_header": chunk.table_header} if chunk.table_header else {}),
+            **({"context": chunk.context} if chunk.context else {}),
         },
         excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
-                                      "chunk_index", "ingested_at", "boxes", "table_header"],
+                                      "chunk_index", "ingested_at", "boxes", "table_header", "context"],
         excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at",
-                                    "boxes", "table_header"],
+                                    "boxes", "table_header", "context"],
     )  # fmt: skip
     node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
     return node

@@ -27,6 +27,8 @@ class LoadedPage:
     page: int | None = None
     # PDF: one box per line of ``text`` (see ``rag.boxes``); empty for formats without pages.
     boxes: tuple[Box, ...] = ()
+    # Text that names the page's document but is not part of it (a PDF's running header).
+    context: str = ""
 
 
 @dataclass

@@ -41,8 +41,8 @@ def _is_furniture(line: Line, lines: list[Line], repeated: bool) -> bool:
     return at_edge and len(lines) > 1 and bool(_PAGE_NUMBER.match(line.text.strip()))
 
 
-def remove_furniture(pages: list[list[Line]]) -> list[list[Line]]:
-    """Each page's lines (top down) without its furniture."""
+def remove_furniture(pages: list[list[Line]]) -> list[tuple[list[Line], list[Line]]]:
+    """Each page's lines (top down) without its furniture, and the furniture lines."""
     seen: Counter[str] = Counter()
     for lines in pages:
         seen.update({_key(ln) for ln in _edge_lines(lines)})
@@ -50,11 +50,11 @@ def remove_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     out = []
     for lines in pages:
         edges = {id(ln) for ln in _edge_lines(lines)}
+        gone = {
+            id(ln) for ln in lines
+            if id(ln) in edges and _is_furniture(ln, lines, seen[_key(ln)] >= need)
+        }  # fmt: skip
         out.append(
-            [
-                ln
-                for ln in lines
-                if id(ln) not in edges or not _is_furniture(ln, lines, seen[_key(ln)] >= need)
-            ]
+            ([ln for ln in lines if id(ln) not in gone], [ln for ln in lines if id(ln) in gone])
         )
     return out

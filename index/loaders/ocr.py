@@ -41,7 +41,12 @@ def ocr_words(page: Any) -> list[Word]:
         raise OcrUnavailable(f"tesseract failed: {exc}") from None
     words = []
     for text, conf, left, top, width, height in zip(
-        data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"],
+        data["text"],
+        data["conf"],
+        data["left"],
+        data["top"],
+        data["width"],
+        data["height"],
         strict=True,
     ):
         if not str(text).strip() or float(conf) < MIN_CONFIDENCE:

@@ -10,6 +10,7 @@ skipped with the install command. Encrypted files open only with an empty passwo
 from __future__ import annotations
 
 import logging
+import re
 
 from index.loaders.base import LoadedDocument, LoadedPage, LoadError
 from index.loaders.furniture import remove_furniture
@@ -18,6 +19,8 @@ from index.loaders.pdf_layout import page_text
 from index.loaders.pdf_lines import Line, group_lines, text_layer_words
 
 log = logging.getLogger(__name__)
+
+_PAGE_NUMBER_ONLY = re.compile(r"^(?:page\s*)?[-–—\s\divxlc]*(?:of|/)?[\s\d]*$", re.I)
 
 _PASSWORD_NEEDED = "encrypted PDF: a password is required to read it"
 # A page with fewer characters than this in its text layer is treated as a scan.
@@ -65,13 +68,26 @@ def _read(document: object) -> LoadedDocument:
                 words = []
         page.close()
         pages.append(group_lines(words))
-    texts = [page_text(lines) for lines in remove_furniture(pages)]
+    kept = remove_furniture(pages)
+    texts = [page_text(lines) for lines, _ in kept]
     if not any(text.strip() for text, _ in texts):
         if ocr_skipped:
             raise LoadError(
                 f"skipped: scanned PDF with no text layer and {warnings[0].split(': ', 1)[1]}",
                 skip=True,
             )
-        raise LoadError("PDF has no extractable text: no text layer, and OCR read none on its pages")
-    loaded = [LoadedPage(text, n, boxes) for n, (text, boxes) in enumerate(texts, 1)]
+        raise LoadError(
+            "PDF has no extractable text: no text layer, and OCR read none on its pages"
+        )
+    loaded = [
+        LoadedPage(text, n, boxes, context=_context(furniture))
+        for n, ((text, boxes), (_, furniture)) in enumerate(zip(texts, kept, strict=True), 1)
+    ]
     return LoadedDocument("pdf", loaded, warnings)
+
+
+def _context(furniture: list[Line]) -> str:
+    """The page's running header and footer text (page numbers dropped): it names the document
+    ("Apple Inc. | Q3 2023 Form 10-Q"), which retrieval and the answerer use as context."""
+    texts = [ln.text for ln in furniture if not _PAGE_NUMBER_ONLY.match(ln.text.strip())]
+    return " · ".join(dict.fromkeys(texts))

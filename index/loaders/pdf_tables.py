@@ -87,9 +87,7 @@ def line_cells(line: Line) -> list[Cell]:
 
 def _is_data_row(cells: list[Cell]) -> bool:
     """Two cells or more, one a number that is not a year (a line of years is a header)."""
-    return len(cells) >= 2 and any(
-        is_number(c.text) and not _YEAR.match(c.text) for c in cells[1:]
-    )
+    return len(cells) >= 2 and any(is_number(c.text) and not _YEAR.match(c.text) for c in cells[1:])
 
 
 def split_tables(lines: list[Line]) -> list[Line | Table]:
@@ -144,7 +142,9 @@ def _column_of(cell: Cell, columns: list[tuple[float, float]]) -> list[int]:
     if hit:
         return hit
     middle = (cell.x0 + cell.x1) / 2
-    return [min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - middle))]
+    return [
+        min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - middle))
+    ]
 
 
 def _build_table(
@@ -163,7 +163,12 @@ def _build_table(
     while k >= 0 and before and before[-1] is lines[k] and start - k <= 2:
         label = cells[k]
         gap = lines[k + 1].top - lines[k].bottom
-        if len(label) != 1 or label[0].x1 > first or len(label[0].text) > 80 or gap > lines[k].height:
+        if (
+            len(label) != 1
+            or label[0].x1 > first
+            or len(label[0].text) > 80
+            or gap > lines[k].height
+        ):
             break
         before.pop()
         start, k = k, k - 1

@@ -21,9 +21,9 @@ ROWS = [
 ]
 
 
-def statement_page(number: int, rows: list[tuple[str, str, str]], top: float = 120) -> list[
-    tuple[float, float, str]
-]:
+def statement_page(
+    number: int, rows: list[tuple[str, str, str]], top: float = 120
+) -> list[tuple[float, float, str]]:
     """One page: running header, title, a sentence, a table under a two-line header, footer."""
     items = [
         (50, 40, "Orchard Holdings | Form 10-Q"),
