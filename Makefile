@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_BIN ?= /usr/bin/chromium
 
-.PHONY: run test lint ingest ui eval bench bench-ingest bench-pdf clean browser-deps ocr-deps
+.PHONY: run test lint ingest ui eval bench clean browser-deps ocr-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,9 +65,6 @@ test: $(STAMP) browser-deps ocr-deps
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-bench-ingest: $(STAMP)
-	$(BIN)/python -m eval.bench_ingest
 
 # Seeds (all), then fixed samples of the shared sets; full runs: see README "Evaluation results".
 EVAL_DATA ?= ../shared/eval-data

@@ -14,14 +14,18 @@ a broken one rather than with LlamaIndex's.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.backends import build_answerer, build_embedding, build_rewriter
+from rag.engine import RagEngine
 from rag.models import Answer, Passage
+from rag.settings import Settings
+
+PageReader = Callable[[Path], list[tuple[int | None, str]]]
 
 if TYPE_CHECKING:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.core.schema import NodeWithScore
 
 log = logging.getLogger(__name__)
@@ -38,15 +42,16 @@ class LlamaIndexBaseline:
     top_k = BASELINE_TOP_K
 
     def __init__(
-        self, files: Sequence[Path], embed_model: BaseEmbedding, answerer: Any, *, progress: bool
+        self, files: Sequence[Path], settings: Settings, read_pages: PageReader, *, progress: bool
     ) -> None:
-        from llama_index.core import Settings as LlamaSettings
+        """``read_pages`` gives a file's ``(page, text)`` as our loaders read it, so both
+        systems index the same text; the answerer and the embedding model are ours too."""
         from llama_index.core import VectorStoreIndex
-        from llama_index.core.llms import MockLLM
         from llama_index.core.node_parser import SentenceSplitter
 
-        LlamaSettings.llm = MockLLM()  # never LlamaIndex's OpenAI default
-        documents = load_documents(files)
+        embed_model = build_embedding(settings)  # also guards LlamaIndex's OpenAI defaults
+        answerer = build_answerer(settings, embed_model)
+        documents = load_documents(files, read_pages)
         splitter = SentenceSplitter(
             chunk_size=BASELINE_CHUNK_SIZE, chunk_overlap=BASELINE_CHUNK_OVERLAP
         )
@@ -54,38 +59,29 @@ class LlamaIndexBaseline:
             documents, embed_model=embed_model, transformations=[splitter], show_progress=progress
         )
         self.retriever = index.as_retriever(similarity_top_k=BASELINE_TOP_K)
-        self.answerer = answerer
+        self.engine = RagEngine(self, answerer, build_rewriter(settings, answerer), embed_model)
         log.info("baseline index: %d documents", len(documents))
 
-    def retrieve(self, question: str) -> list[Passage]:
+    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
         return [node_to_passage(n) for n in self.retriever.retrieve(question)]
 
     def ask(self, question: str) -> Answer:
-        passages = self.retrieve(question)
-        answer: Answer | None = None
-        for event in self.answerer.stream(question, passages, []):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None
-        return answer
+        return self.engine.ask(question)
 
 
-def load_documents(files: Sequence[Path]) -> list[Any]:
+def load_documents(files: Sequence[Path], read_pages: PageReader) -> list[Any]:
     """One LlamaIndex ``Document`` per page, with the metadata ``SimpleDirectoryReader`` sets."""
     from llama_index.core import Document
 
-    from index.loaders import parse
-
     documents = []
     for path in files:
-        loaded = parse(path, path.read_bytes())
-        for page in loaded.pages:
-            if not page.text.strip():
+        for page, text in read_pages(path):
+            if not text.strip():
                 continue
             metadata: dict[str, Any] = {"file_path": str(path), "file_name": path.name}
-            if page.page is not None:
-                metadata["page_label"] = str(page.page)
-            documents.append(Document(text=page.text, metadata=metadata))
+            if page is not None:
+                metadata["page_label"] = str(page)
+            documents.append(Document(text=text, metadata=metadata))
     return documents
 
 

@@ -82,7 +82,9 @@ def retrieval_scores(engine: RagEngine, questions: list[Question], k: int) -> di
 def compare(settings: Settings, questions: list[Question], k: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for mode in MODES:
-        engine = RagEngine(settings.model_copy(update={"retrieval": mode, "top_k": k}))
+        engine = RagEngine.from_settings(
+            settings.model_copy(update={"retrieval": mode, "top_k": k})
+        )
         started = time.perf_counter()
         out[mode] = retrieval_scores(engine, questions, k)
         out[mode]["ms_per_query"] = round(
@@ -174,7 +176,9 @@ def extractive_sweep(
     ``support_score`` among the citations. At threshold ``t`` it refuses exactly when it
     refused at 0 or that best score is below ``t``.
     """
-    engine = RagEngine(settings.model_copy(update={"llm": "extractive", "min_support": 0.0}))
+    engine = RagEngine.from_settings(
+        settings.model_copy(update={"llm": "extractive", "min_support": 0.0})
+    )
     base = [(q, engine.ask(q.question)) for q in questions]
     best = [max((c.support_score for c in a.citations), default=0.0) for _, a in base]
     sweep: dict[str, Any] = {}
@@ -192,7 +196,9 @@ def extractive_sweep(
         }
     exact: dict[str, Any] = {}
     for t in dict.fromkeys((settings.min_support, *exact_at)):
-        engine = RagEngine(settings.model_copy(update={"llm": "extractive", "min_support": t}))
+        engine = RagEngine.from_settings(
+            settings.model_copy(update={"llm": "extractive", "min_support": t})
+        )
         exact[f"{t:.2f}"] = answer_quality([(q, engine.ask(q.question)) for q in questions])
     return {"sweep": sweep, "exact": exact}
 

@@ -19,9 +19,11 @@ from typing import Any
 from eval.datasets import Dataset
 from eval.judge import Judge
 from eval.scoring import aggregate, score_answer
+from rag.backends import build_embedding
 from rag.errors import InputError
 from rag.models import Answer
 from rag.settings import Settings
+from service import build_services
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +49,15 @@ class EvalOptions:
 def eval_settings(settings: Settings, dataset: Dataset, out: Path) -> Settings:
     """The user's settings, pointed at a store and collection of the eval's own."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", dataset.name)[:50].strip("-._") or "dataset"
-    return settings.model_copy(update={"store": out / "store", "collection": f"eval-{slug}"})
+    return settings.replace(store=out / "store", collection=f"eval-{slug}")
 
 
 def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict[str, Any]:
     """Ingest, ask every question, score; returns the report (see :mod:`eval.report`)."""
-    from index.ingest import ingest_paths
-    from rag.embedding import get_embed_model
-    from rag.engine import RagEngine
-
     settings = eval_settings(settings, dataset, options.out)
+    services = build_services(settings)
     notes = list(dataset.notes) + list(options.notes)
-    ingest = ingest_paths(dataset.doc_paths, settings, progress=options.progress)
+    ingest = services.library.ingest(dataset.doc_paths, progress=options.progress)
     files = [Path(p) for p in ingest.added + ingest.updated + ingest.unchanged]
     notes += _ingest_notes(ingest.skipped + ingest.failed)
     if not files:
@@ -66,13 +65,14 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
             f"no document of {', '.join(map(str, dataset.doc_paths))} could be ingested: "
             + "; ".join(sorted({s["reason"] for s in ingest.skipped + ingest.failed}))
         )
-    engine = RagEngine(settings)
-    systems: dict[str, tuple[Callable[[str], Answer], int]] = {"ours": (engine.ask, settings.top_k)}
+    systems: dict[str, tuple[Callable[[str], Answer], int]] = {
+        "ours": (services.chat.ask, settings.top_k)
+    }
     if options.baseline:
         from eval.baseline import LlamaIndexBaseline
 
         base = LlamaIndexBaseline(
-            files, engine.embed_model, engine.answerer, progress=options.progress
+            files, settings, services.library.page_texts, progress=options.progress
         )
         systems["baseline"] = (base.ask, base.top_k)
 
@@ -104,7 +104,7 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
             record["systems"][name] = result
         records.append(record)
 
-    _add_semantic_similarity(records, dataset, get_embed_model(settings))
+    _add_semantic_similarity(records, dataset, build_embedding(settings))
     summary = {
         name: aggregate(dataset.examples, [r["systems"][name] for r in records], latencies[name])
         | {"top_k": top_k}

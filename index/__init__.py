@@ -2,6 +2,5 @@
 
 from index.ingest import ingest_paths
 from index.report import IngestReport
-from index.sync import forget
 
-__all__ = ["IngestReport", "forget", "ingest_paths"]
+__all__ = ["IngestReport", "ingest_paths"]

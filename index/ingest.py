@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,10 +21,11 @@ from index.loaders import LoadError
 from index.progress import Progress
 from index.report import IngestReport
 from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, source_key
+from rag.catalog import StoredVersion
 from rag.errors import RagError
 from rag.models import Chunk
 from rag.settings import Settings
-from rag.store import Store, StoredVersion
+from rag.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,9 @@ class StrictModeError(RagError):
     """``--strict``: a file failed, so nothing was written."""
 
 
-def prepare_bm25(store: Store) -> None:
-    from rag.bm25_index import prepare
-
-    prepare(store)
+# Called after each group of files is written, before their old chunks are deleted; the
+# kill test pauses there. Not a setting: only code that calls ingest_paths can pass one.
+AfterWrite = Callable[[list[Path]], None]
 
 
 def ingest_paths(
@@ -49,11 +49,13 @@ def ingest_paths(
     progress: bool = False,
     prune: bool = False,
     strict: bool = False,
+    after_write: AfterWrite | None = None,
 ) -> IngestReport:
     """Bring the collection in line with the files under ``paths``.
 
     Bad files are reported in the result and the rest continue; with ``strict`` the first
-    failure raises :class:`StrictModeError` before anything is written.
+    failure raises :class:`StrictModeError` before anything is written. Derived indexes (BM25,
+    the catalogue summary) are the caller's to refresh: see ``service.library``.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -63,19 +65,15 @@ def ingest_paths(
     if strict and report.failed:
         _strict_failure(report.failed[0])
     store = Store(settings, create=True)
-    versions = store.versions()
+    versions = store.catalog.full().versions or {}
     bar = Progress(progress)
     jobs = _plan(found.files, versions, settings, report, bar, strict)
-    _write(jobs, store, settings, report, bar)
+    _write(jobs, store, settings, report, bar, after_write)
     if prune:
-        gone = gone_sources(store.versions())
+        gone = gone_sources(store.catalog.full().versions or {})
         if gone:
             report.chunks_deleted += store.delete_sources(gone)
         report.removed.extend(gone)
-    if report.chunks_embedded or report.chunks_deleted:
-        bar.start("bm25", 1, "index")
-        prepare_bm25(store)
-        bar.advance()
     bar.close()
     report.added.sort()
     report.updated.sort()
@@ -116,7 +114,12 @@ def _plan(
 
 
 def _write(
-    jobs: list[Job], store: Store, settings: Settings, report: IngestReport, bar: Progress
+    jobs: list[Job],
+    store: Store,
+    settings: Settings,
+    report: IngestReport,
+    bar: Progress,
+    after_write: AfterWrite | None,
 ) -> None:
     """Embed the chunks of all jobs in full model batches (across file boundaries, so small
     files do not make small batches). After each batch, the files whose chunks are all
@@ -139,15 +142,15 @@ def _write(
             if missing[k] == 0:
                 ready.append(jobs[k])
         if ready:
-            _write_jobs(ready, store, settings, vectors, when, report)
+            _write_jobs(ready, store, settings, vectors, when, report, after_write)
             done += len(ready)
 
     bar.start("embed", len(queue), "chunk")
     flush([])  # documents that only need their leftovers removed
     if queue:
-        from rag.embedding import get_embed_model
+        from rag.backends import build_embedding
 
-        embed_model = get_embed_model(settings)
+        embed_model = build_embedding(settings)
         step = settings.embed_batch_size
         for start in range(0, len(queue), step):
             window = queue[start : start + step]
@@ -175,6 +178,7 @@ def _write_jobs(
     vectors: dict[str, list[float]],
     when: str,
     report: IngestReport,
+    after_write: AfterWrite | None,
 ) -> None:
     """New chunks of these files first, then their old chunks: never a moment without them."""
     chunks = [c for job in jobs for c in job.to_embed]
@@ -189,10 +193,8 @@ def _write_jobs(
             extras.extend([meta] * len(job.to_embed))
         store.add(chunks, [vectors.pop(c.chunk_id) for c in chunks], when, extras)
         report.chunks_embedded += len(chunks)
-    if settings.ingest_pause_s:
-        names = ", ".join(str(job.path) for job in jobs)
-        log.warning("test hook: wrote %s; pausing %.1fs", names, settings.ingest_pause_s)
-        time.sleep(settings.ingest_pause_s)
+    if after_write is not None:
+        after_write([job.path for job in jobs])
     stale = [cid for job in jobs for cid in job.stale_ids]
     if stale:
         store.delete_chunks(stale)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from index.chunking import chunk_text
 from index.loaders import LoadError, parse
+from rag.catalog import StoredVersion
 from rag.models import Chunk
 from rag.settings import Settings
-from rag.store import Store, StoredVersion
 
 # Bump when a loader changes the text it produces, so that stored documents are re-read.
 LOADER_VERSION = "2"  # 2: PDF layout (tables as Markdown rows, furniture out, OCR, boxes)
@@ -106,23 +106,3 @@ def plan_file(
 def gone_sources(versions: dict[str, dict[str, StoredVersion]]) -> list[str]:
     """Sources in the store whose file no longer exists."""
     return sorted(src for src in versions if not os.path.isfile(src))
-
-
-def forget(paths: list[Path], settings: Settings) -> dict[str, int]:
-    """Remove the documents of these files (or of every file below these folders).
-
-    Returns source -> chunks removed. A path with no document is an :class:`InputError`.
-    """
-    from rag.errors import InputError
-
-    store = Store(settings)
-    sources = {d.source for d in store.documents()}
-    targets: list[str] = []
-    for path in paths:  # check every path before deleting anything
-        key = source_key(path)
-        below = key.rstrip(os.sep) + os.sep
-        matches = sorted(s for s in sources if s == key or s.startswith(below))
-        if not matches:
-            raise InputError(f"no document from {path} in collection {settings.collection!r}")
-        targets.extend(m for m in matches if m not in targets)
-    return {source: store.delete_sources([source]) for source in targets}

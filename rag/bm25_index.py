@@ -16,14 +16,12 @@ index or none; one that cannot be read is rebuilt, with a warning.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 if TYPE_CHECKING:
@@ -35,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _COMPLETE = "complete"  # written last inside a folder
-_SUPERSEDED = "superseded.json"  # doc_ids of replaced document versions still in the store
 
 
 class Bm25Index:
@@ -46,19 +43,13 @@ class Bm25Index:
         self.builds = 0  # indexes built (rather than loaded) by this object
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
-        self._superseded: frozenset[str] = frozenset()
         self._key: tuple[int, str, int] | None = None
 
     def retriever(self, top_k: int) -> BM25Retriever | None:
         """The retriever for the collection as it is now (None when it is empty)."""
-        return self.current(top_k)[0]
-
-    def current(self, top_k: int) -> tuple[BM25Retriever | None, frozenset[str]]:
-        """The retriever for the collection as it is now (None when it is empty), and the
-        ``doc_id`` s of superseded document versions (see :func:`superseded_versions`)."""
         count, generation = self.store.state()
         if count == 0:
-            return None, frozenset()
+            return None
         if not generation and self.store.cache_dir() is not None:
             generation = self.store.mark_changed()  # a store from before generations existed
         # Without a generation (a server that refused one) only this process's own writes
@@ -66,13 +57,13 @@ class Bm25Index:
         key = (count, generation, 0 if generation else self.store.version)
         with self._lock:  # one build per state, however many queries arrive at once
             if self._retriever is None or self._key != key:
-                self._retriever, self._superseded = self._load_or_build(count, generation)
+                self._retriever = self._load_or_build(count, generation)
                 self._key = key
-            retriever, superseded = self._retriever, self._superseded
+            retriever = self._retriever
         retriever.similarity_top_k = min(top_k, count)
-        return retriever, superseded
+        return retriever
 
-    def _load_or_build(self, count: int, generation: str) -> tuple[BM25Retriever, frozenset[str]]:
+    def _load_or_build(self, count: int, generation: str) -> BM25Retriever:
         _quiet_bm25s()
         cache = self.store.cache_dir()
         folder = cache / "bm25" / f"{count}-{generation}" if cache and generation else None
@@ -82,67 +73,37 @@ class Bm25Index:
             except Exception as exc:
                 log.warning("BM25 index at %s is unreadable (%s); rebuilding it", folder, exc)
                 shutil.rmtree(folder, ignore_errors=True)
-        retriever, superseded = self._build()
+        retriever = self._build()
         if folder is None:
-            return retriever, superseded
+            return retriever
         try:
-            _save(retriever, superseded, folder)
+            _save(retriever, folder)
             _remove_others(folder)
             return _load(folder)  # memory-mapped: the built copy's corpus leaves RAM
         except Exception as exc:
             log.warning("could not keep the BM25 index at %s: %s", folder, exc)
-            return retriever, superseded
+            return retriever
 
-    def _build(self) -> tuple[BM25Retriever, frozenset[str]]:
+    def _build(self) -> BM25Retriever:
         from llama_index.retrievers.bm25 import BM25Retriever
 
         nodes: list[BaseNode] = list(self.store.nodes())
         self.builds += 1
         log.info("building the BM25 index of %d chunks", len(nodes))
-        superseded = superseded_versions(n.metadata for n in nodes)
-        return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1), superseded
+        return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1)
 
 
-def superseded_versions(metadatas: Iterable[dict[str, Any]]) -> frozenset[str]:
-    """``doc_id`` s of document versions that another version of the same source replaces.
-
-    A changed file's new chunks are written before its old ones are deleted, so a run killed in
-    between leaves two versions of one file until the next ``rag ingest``. Queries must see one:
-    the newest complete version (all of its ``n_chunks`` present), or, when none is complete,
-    the one with the most chunks written.
-    """
-    found: dict[str, dict[str, list[Any]]] = {}
-    for meta in metadatas:
-        source, doc_id = str(meta.get("source", "")), str(meta.get("doc_id", ""))
-        entry = found.setdefault(source, {}).setdefault(doc_id, [0, 0, ""])
-        entry[0] += 1
-        expected = meta.get("n_chunks")
-        entry[1] = max(entry[1], expected if isinstance(expected, int) else 0)
-        entry[2] = max(entry[2], str(meta.get("ingested_at", "")))
-    out: set[str] = set()
-    for versions in found.values():
-        if len(versions) < 2:
-            continue
-        keep = max(versions, key=lambda d: (versions[d][0] >= versions[d][1], versions[d][2],
-                                            versions[d][0]))  # fmt: skip
-        out.update(d for d in versions if d != keep)
-    return frozenset(out)
-
-
-def _load(folder: Path) -> tuple[BM25Retriever, frozenset[str]]:
+def _load(folder: Path) -> BM25Retriever:
     from llama_index.retrievers.bm25 import BM25Retriever
 
-    retriever = BM25Retriever.from_persist_dir(str(folder), mmap=True, show_progress=False)
-    superseded = json.loads((folder / _SUPERSEDED).read_text(encoding="utf-8"))
-    return retriever, frozenset(superseded)
+    return BM25Retriever.from_persist_dir(str(folder), mmap=True, show_progress=False)
 
 
-def _save(retriever: BM25Retriever, superseded: frozenset[str], folder: Path) -> None:
+def _save(retriever: BM25Retriever, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.parent / f".{folder.name}.{os.getpid()}-{uuid4().hex[:8]}"
     try:
         retriever.persist(str(staging), show_progress=False)  # with the corpus's line index
-        (staging / _SUPERSEDED).write_text(json.dumps(sorted(superseded)), encoding="utf-8")
         (staging / _COMPLETE).write_text("ok\n", encoding="utf-8")
         try:
             staging.rename(folder)

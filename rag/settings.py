@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import (
@@ -13,19 +14,28 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from rag.errors import ConfigError
+from rag.errors import ConfigError, InputError
 
 LLMBackend = Literal["extractive", "openai", "openai-compatible"]
 EmbeddingBackend = Literal["local-minilm"]
 EmbedPrecision = Literal["auto", "float32", "bfloat16"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 
+COLLECTION_RULE = (
+    "a collection name has 3-63 characters: letters, digits, '.', '_' or '-', starting and "
+    "ending with a letter or digit (Chroma's rule)"
+)
+
 
 class Settings(BaseSettings):
     """Everything configurable. Passed down explicitly; no other module reads the environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="RAG_", toml_file="rag.toml", extra="ignore", populate_by_name=True
+        env_prefix="RAG_",
+        toml_file="rag.toml",
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,  # validated once; changes go through load_settings / replace
     )
 
     # store
@@ -33,8 +43,7 @@ class Settings(BaseSettings):
     collection: str = Field(
         default="default",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$",
-        description="3-63 characters: letters, digits, . _ -, starting and ending with a "
-        "letter or digit (Chroma's rule)",
+        description=COLLECTION_RULE,
     )
     chroma_url: str | None = Field(default=None, description="Chroma server URL (client mode)")
 
@@ -43,12 +52,6 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=32, ge=0, le=1024, description="Overlap in tokens")
     max_file_mb: float = Field(default=50.0, gt=0)
     embed_batch_size: int = Field(default=32, ge=1)
-    ingest_pause_s: float = Field(
-        default=0.0,
-        ge=0,
-        description="Test hook (RAG_INGEST_PAUSE_S): seconds to pause after writing each "
-        "document's new chunks, before its old ones are deleted, so a test can kill there",
-    )
 
     # models
     embedding: EmbeddingBackend = "local-minilm"
@@ -112,21 +115,74 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
     def public_view(self) -> dict[str, Any]:
-        """Settings safe to show in a UI or log: no secrets."""
-        data = self.model_dump(mode="json", exclude={"llm_api_key"})
-        data["llm_api_key_set"] = self.llm_api_key is not None
+        """Settings safe to show in a UI or log: no secrets, no credentials inside URLs."""
+        data = self.model_dump(mode="json")
+        for key, value in list(data.items()):
+            if isinstance(self.__dict__.get(key), SecretStr):
+                data.pop(key)
+                data[f"{key}_set"] = value is not None
+            elif isinstance(value, str) and "://" in value:
+                data[key] = scrub_url(value)
         return data
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied and validated again (the object itself is frozen).
+
+        Values given as None are left as they are, like unset command-line options.
+        """
+        clean = {k: v for k, v in changes.items() if v is not None}
+        if not clean:
+            return self
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(clean)
+        return _validated(lambda: Settings.model_validate(data))
+
+    def for_collection(self, name: str | None) -> Settings:
+        """These settings pointed at another collection (None or "" keeps this one)."""
+        name = (name or "").strip()
+        if not name or name == self.collection:
+            return self
+        try:
+            return self.replace(collection=name)
+        except ConfigError as exc:  # a name typed by a user: bad input, not bad configuration
+            raise InputError(str(exc).removeprefix("invalid settings: collection: ")) from None
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings, turning validation errors into a :class:`ConfigError` a user can read."""
+    """Build settings from the environment and ``rag.toml``, then ``overrides`` (None = unset).
+
+    The one way settings are made: validation errors become a :class:`ConfigError` a user
+    can read.
+    """
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return _validated(lambda: Settings(**clean))
+
+
+def _validated(build: Any) -> Settings:
     from pydantic import ValidationError
 
-    clean = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**clean)
+        settings: Settings = build()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigError(f"invalid settings: {problems}") from None
+        raise ConfigError(f"invalid settings: {_problems(exc)}") from None
+    return settings
+
+
+def _problems(exc: Any) -> str:
+    out = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "settings"
+        message = error["msg"]
+        if where == "collection" and error.get("type") == "string_pattern_mismatch":
+            message = f"{error.get('input')!r} is not a valid collection name: {COLLECTION_RULE}"
+        out.append(f"{where}: {message}")
+    return "; ".join(out)
+
+
+def scrub_url(url: str) -> str:
+    """``url`` with any user name and password replaced by ``***``."""
+    parts = urlsplit(url)
+    if not (parts.username or parts.password):
+        return url
+    netloc = f"***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

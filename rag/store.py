@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from rag.boxes import encode_boxes
+from rag.catalog import CatalogCache
 from rag.errors import ConfigError, RagError, StoreMissingError
 from rag.models import Chunk
 
@@ -26,36 +26,6 @@ _GET_PAGE = 5000
 # Collection metadata key holding a fresh random token after every write, so caches derived
 # from the collection (the BM25 index) can tell, in any process, whether it changed.
 GENERATION_KEY = "rag_generation"
-
-
-@dataclass
-class DocumentInfo:
-    """One ingested document as listed by ``rag sources``.
-
-    ``complete`` is False while a document's chunks are only partly written (a run was killed
-    before it finished); the next ``rag ingest`` of that file completes or replaces it.
-    """
-
-    source: str
-    doc_id: str
-    chunks: int
-    pages: int
-    ingested_at: str
-    complete: bool = True
-    format: str = ""
-
-
-@dataclass
-class StoredVersion:
-    """The chunks of one version (``doc_id``) of one source, as found in the store."""
-
-    chunk_ids: list[str]
-    expected: int  # chunks that version was written with (its ``n_chunks`` metadata)
-    chunking: str = ""  # chunk size, overlap and loader version it was written with
-
-    @property
-    def complete(self) -> bool:
-        return len(self.chunk_ids) >= self.expected
 
 
 class Store:
@@ -85,6 +55,7 @@ class Store:
                 "run `rag ingest` first"
             ) from None
         self._version = 0
+        self.catalog = CatalogCache(self)  # documents and versions, once per state
 
     @property
     def version(self) -> int:
@@ -192,9 +163,6 @@ class Store:
         got = self._collection.get(where=where, include=[])
         return list(got["ids"])
 
-    def metadatas(self) -> list[dict[str, Any]]:
-        return [meta for _, meta in self.metadatas_with_ids()]
-
     def metadatas_with_ids(self) -> list[tuple[str, dict[str, Any]]]:
         return [
             (cid, public_metadata(m or {}))
@@ -212,18 +180,6 @@ class Store:
             self.delete_chunks(ids)
         return len(ids)
 
-    def versions(self) -> dict[str, dict[str, StoredVersion]]:
-        """source -> doc_id -> the chunks stored for that version."""
-        found: dict[str, dict[str, StoredVersion]] = {}
-        for cid, meta in self.metadatas_with_ids():
-            src, doc = str(meta.get("source", "")), str(meta.get("doc_id", ""))
-            version = found.setdefault(src, {}).setdefault(doc, StoredVersion([], 0))
-            version.chunk_ids.append(cid)
-            expected = meta.get("n_chunks")
-            version.expected = max(version.expected, expected if isinstance(expected, int) else 0)
-            version.chunking = str(meta.get("chunking", version.chunking))
-        return found
-
     def _pages(self, include: list[str]) -> Iterator[Any]:
         """The whole collection in pages: one unpaged ``get`` fails past ~30k chunks in Chroma
         ("too many SQL variables")."""
@@ -234,36 +190,6 @@ class Store:
                 return
             yield got
             offset += len(got["ids"])
-
-    def documents(self) -> list[DocumentInfo]:
-        """Documents in the collection, one per (source, doc_id), sorted by source."""
-        groups: dict[tuple[str, str], dict[str, Any]] = {}
-        for meta in self.metadatas():
-            key = (str(meta.get("source", "")), str(meta.get("doc_id", "")))
-            g = groups.setdefault(
-                key, {"chunks": 0, "pages": set(), "when": "", "expected": 0, "format": ""}
-            )
-            g["chunks"] += 1
-            page = meta.get("page")
-            if isinstance(page, int) and page >= 0:
-                g["pages"].add(page)
-            g["when"] = max(g["when"], str(meta.get("ingested_at", "")))
-            expected = meta.get("n_chunks")
-            if isinstance(expected, int):
-                g["expected"] = max(g["expected"], expected)
-            g["format"] = str(meta.get("format", g["format"]))
-        return [
-            DocumentInfo(
-                src,
-                doc,
-                g["chunks"],
-                len(g["pages"]),
-                g["when"],
-                complete=g["chunks"] >= g["expected"],
-                format=g["format"],
-            )
-            for (src, doc), g in sorted(groups.items())
-        ]
 
     def nodes(self) -> list[TextNode]:
         """Every chunk as a LlamaIndex node (text and metadata, no embedding)."""

@@ -32,7 +32,7 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def seed_engine(seed_settings: Settings):  # type: ignore[no-untyped-def]
     from rag.engine import RagEngine
 
-    return RagEngine(seed_settings)
+    return RagEngine.from_settings(seed_settings)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def run_cli(tmp_path: Path) -> RunCli:
         full_env["PYTHONPATH"] = str(ROOT)
         full_env.update(env or {})
         return subprocess.run(
-            [sys.executable, "-m", "rag", *args],
+            [sys.executable, "-m", "cli", *args],
             cwd=cwd or tmp_path,
             env=full_env,
             capture_output=True,

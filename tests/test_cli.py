@@ -84,7 +84,7 @@ def test_ask_into_a_closed_pipe_is_quiet(seed_settings: Settings) -> None:
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rag", "--store", str(seed_settings.store), "ask",
+        [sys.executable, "-m", "cli", "--store", str(seed_settings.store), "ask",
          "Who hosted the summit?"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -93,3 +93,9 @@ def test_ask_into_a_closed_pipe_is_quiet(seed_settings: Settings) -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_ui_port_out_of_range_is_refused_before_starting(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("--store", str(tmp_path), "ui", "--port", "99999", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "port" in result.stderr and "Traceback" not in result.stderr

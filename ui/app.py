@@ -73,8 +73,6 @@ watch('value', () => {
 
 
 def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool = False) -> Any:
-    from index.loaders import SUPPORTED_SUFFIXES
-
     chat = ChatApp(settings, upload_root)
     if warm:
         threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
@@ -107,7 +105,7 @@ def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool
                                            max_height=640, elem_id="rag-evidence")  # fmt: skip
             with gr.Tab("Documents", id="documents"):
                 files = gr.File(label="Drop files here to add them to the collection",
-                                file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES),
+                                file_count="multiple", file_types=sorted(chat.library.supported_suffixes),
                                 elem_id="rag-upload")  # fmt: skip
                 add = gr.Button("Add to collection", variant="primary", elem_id="rag-add")
                 status = gr.HTML("", js_on_load=None, elem_id="rag-upload-status")

@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import rag  # noqa: F401  (offline guards before gradio is imported)
 
@@ -19,9 +18,8 @@ import gradio as gr
 
 from rag.errors import RagError
 from rag.settings import Settings
-from ui import documents
+from service import build_services
 from ui.chat import Turn, add_note, error_message, respond
-from ui.engines import EngineHolder, settings_for
 from ui.export import write_export
 from ui.render import (
     EMPTY_EVIDENCE,
@@ -37,15 +35,7 @@ log = logging.getLogger(__name__)
 
 def public_settings(settings: Settings) -> dict[str, Any]:
     """What the settings tab shows: no API key, no password inside a URL."""
-    view = settings.public_view()
-    for key in ("llm_base_url", "chroma_url"):
-        if view.get(key):
-            parts = urlsplit(str(view[key]))
-            if parts.username or parts.password:
-                host = parts.hostname or ""
-                netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-                view[key] = urlunsplit(parts._replace(netloc=netloc))
-    return view
+    return settings.public_view()
 
 
 class ChatApp:
@@ -53,22 +43,20 @@ class ChatApp:
 
     def __init__(self, settings: Settings, upload_root: Path | None = None) -> None:
         self.settings = settings
-        self.holder = EngineHolder(settings)
-        self.upload_root = upload_root
+        services = build_services(settings, upload_root=upload_root)
+        self.library = services.library
+        self.chat = services.chat
         self.export_dir = Path(tempfile.mkdtemp(prefix="rag-chat-exports-"))
 
     def warm_up(self) -> None:
         """Load the models and indexes before the first question, so no user waits for them."""
-        try:
-            self.holder.get().retrieve("warm up")  # also builds the BM25 index once
-        except Exception as exc:  # no store yet, say: the first question will report it
-            log.info("engine not loaded at start: %s", exc)
+        self.chat.warm_up()
 
     def ask(
         self, question: str, turns: list[Turn], collection: str, session: str
     ) -> Iterator[tuple[Any, ...]]:
         current: list[Turn] = list(turns or [])
-        for current in respond(self.holder, collection, question or "", turns):
+        for current in respond(self.chat, collection, question or "", turns):
             if current[-1].done:
                 break
             yield transcript_html(current), "", gr.skip(), current, gr.skip()
@@ -85,9 +73,9 @@ class ChatApp:
     def documents_view(self, collection: str) -> tuple[str, Any, Any, str]:
         """Sources table, removal choices, collection choices and settings for a collection."""
         try:
-            target = settings_for(self.settings, collection)
-            docs = documents.list_sources(target)
-            names = documents.list_collections(target)
+            target = self.settings.for_collection(collection)
+            docs = self.library.documents(target.collection, missing_ok=True)
+            names = sorted({*self.library.collections(), target.collection})
         except RagError as exc:
             return (messages_html([("error", str(exc))]), gr.update(choices=[], value=None),
                     gr.skip(), settings_html(self.settings.public_view()))  # fmt: skip
@@ -103,10 +91,9 @@ class ChatApp:
         self, files: list[str] | None, collection: str, turns: list[Turn], progress: Any
     ) -> tuple[str, list[Turn]]:
         try:
-            target = settings_for(self.settings, collection)
-            dest = documents.upload_dir(target, self.upload_root)
-            result = documents.ingest_uploads(
-                [Path(f) for f in files or []], target, dest,
+            target = self.settings.for_collection(collection)
+            result = self.library.ingest_uploads(
+                [Path(f) for f in files or []], target.collection,
                 progress=lambda frac, desc: progress(frac, desc=desc),
             )  # fmt: skip
         except Exception as exc:  # a message for the page and the chat, never a traceback
@@ -114,8 +101,6 @@ class ChatApp:
                 log.exception("upload failed")
             message = f"The upload failed: {error_message(exc)}"
             return messages_html([("error", message)]), add_note(turns, message, collection)
-        if result.changed:
-            self.holder.invalidate(target.collection)
         note = f"Documents tab, collection {target.collection}: {result.summary}"
         return messages_html(result.lines), add_note(turns, note, target.collection)
 
@@ -123,11 +108,9 @@ class ChatApp:
         self, source: str | None, collection: str, turns: list[Turn]
     ) -> tuple[str, list[Turn]]:
         try:
-            target = settings_for(self.settings, collection)
-            uploads = documents.upload_dir(target, self.upload_root)
-            removed = documents.remove_source(target, source or "", uploads)
+            target = self.settings.for_collection(collection)
+            removed = self.library.remove_source(source or "", target.collection)
         except RagError as exc:
             return messages_html([("error", str(exc))]), turns
-        self.holder.invalidate(target.collection)
         message = f"Removed {Path(source or '').name} ({removed} chunks) from {target.collection}"
         return messages_html([("ok", message)]), add_note(turns, message, target.collection)

@@ -1,4 +1,4 @@
-"""The chat session: turns kept per browser session, answers streamed from the engine."""
+"""The chat session: turns kept per browser session, answers streamed from the chat service."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rag.answering.base import AnswerDelta
 from rag.errors import RagError, StoreMissingError
 from rag.models import Answer
-from ui.engines import EngineHolder
+from service import ChatService
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def error_message(exc: BaseException) -> str:
 
 
 def respond(
-    holder: EngineHolder, collection: str, question: str, turns: list[Turn]
+    chat: ChatService, collection: str, question: str, turns: list[Turn]
 ) -> Iterator[list[Turn]]:
     """Append a turn and yield the turn list after every streamed piece of the answer."""
     turns = list(turns or [])
@@ -60,8 +60,7 @@ def respond(
     turns.append(turn)
     yield turns
     try:
-        engine = holder.get(collection)
-        for event in engine.stream(question, history):
+        for event in chat.stream(question, collection, history):
             if isinstance(event, AnswerDelta):
                 turn.text += event.text
             elif isinstance(event, Answer):

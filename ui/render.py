@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.models import Answer, Citation, Passage
-from ui.context import source_context
+from service import source_context
 
 if TYPE_CHECKING:
-    from rag.store import DocumentInfo
+    from service import DocumentInfo
     from ui.chat import Turn
 
 MARKER = re.compile(r"\[(\d+)\]")

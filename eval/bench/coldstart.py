@@ -21,10 +21,10 @@ def _env() -> dict[str, str]:
 
 
 def ask_seconds(store: Path, question: str) -> float:
-    """Wall time of ``python -m rag --store STORE ask QUESTION`` in a new process."""
+    """Wall time of ``python -m cli --store STORE ask QUESTION`` in a new process."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "rag", "--store", str(store), "ask", question],
+        [sys.executable, "-m", "cli", "--store", str(store), "ask", question],
         env=_env(),
         capture_output=True,
         text=True,
@@ -47,7 +47,7 @@ def ui_seconds(store: Path, timeout: float = 300.0) -> float:
     port = free_port()
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rag", "--store", str(store), "ui", "--port", str(port)],
+        [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port)],
         env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -96,16 +96,17 @@ def bare_model_vectors(
 
 
 def pipeline_ingest(corpus: RealCorpus, store: Path) -> tuple[float, int, float]:
-    """First ingest and unchanged re-ingest of the corpus folder with ``index.ingest``."""
+    """First ingest and unchanged re-ingest of the corpus folder through the library service."""
     import chromadb  # noqa: F401  (imported once, as in a server; ~1 s the bare model never pays)
 
-    from index.ingest import ingest_paths
-    from rag.embedding import get_embed_model
+    from rag.backends import build_embedding
+    from service import LibraryService
 
     settings = load_settings(store=store)
-    get_embed_model(settings).get_text_embedding("warm up")  # load once, as a server would
-    first = ingest_paths([corpus.folder], settings)
-    again = ingest_paths([corpus.folder], settings)
+    build_embedding(settings).get_text_embedding("warm up")  # load once, as a server would
+    library = LibraryService(settings)
+    first = library.ingest([corpus.folder])
+    again = library.ingest([corpus.folder])
     if again.chunks_embedded:
         log.warning("re-ingest of an unchanged corpus embedded %d chunks", again.chunks_embedded)
     return first.seconds, first.chunks_embedded, again.seconds

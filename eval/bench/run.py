@@ -109,19 +109,18 @@ def run_bench(
 def build_store(
     store: Path, real: corpus.RealCorpus, vectors: np.ndarray, generated: int
 ) -> tuple[float, float]:
-    """Real chunks with their real vectors plus ``generated`` chunks, written through the Store,
-    then the BM25 index built as ``rag ingest`` ends by building it. Returns both times (s)."""
-    from rag.bm25_index import prepare
-    from rag.store import Store
+    """Real chunks with their real vectors plus ``generated`` chunks, written through the
+    library service, then the derived indexes built as ``rag ingest`` ends by building them.
+    Returns both times (s)."""
+    from service import LibraryService
 
-    target = Store(load_settings(store=store), create=True)
-    when = _now()
+    library = LibraryService(load_settings(store=store))
     started = time.perf_counter()
-    target.add(real.chunks, vectors.tolist(), when)
+    library.import_chunks(real.chunks, vectors.tolist(), refresh=False)
     for chunks, vecs in corpus.generated_chunks(real, vectors, generated):
-        target.add(chunks, vecs.tolist(), when)
+        library.import_chunks(chunks, vecs.tolist(), refresh=False)
     inserted = time.perf_counter()
-    prepare(target)
+    library.refresh()
     return inserted - started, time.perf_counter() - inserted
 
 

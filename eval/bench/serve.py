@@ -47,9 +47,10 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
     from rag.settings import load_settings
 
     started = time.perf_counter()
-    from rag.engine import RagEngine
+    from service import build_services
 
-    engine = RagEngine(load_settings(store=store))
+    services = build_services(load_settings(store=store))
+    engine = services.chat.engine()
     engine_s = time.perf_counter() - started
     rss_engine = rss_mb()
     t = time.perf_counter()
@@ -71,7 +72,7 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
         answer_only.append(got.timings_ms.get("answer", 0.0))
         refused += got.refused
     return {
-        "chunks": engine.store.count(),
+        "chunks": sum(d.chunks for d in services.library.documents()),
         "engine_load_s": round(engine_s, 2),
         "first_query_ms": round(first_query_ms, 1),
         "rss_after_load_mb": round(rss_engine, 1),

@@ -26,3 +26,9 @@ class Answerer(Protocol):
     ) -> Iterator[AnswerDelta | Answer]:
         """Yield text deltas, then exactly one :class:`Answer` (citations arrive with it)."""
         ...
+
+
+class FollowUpRewriter(Protocol):
+    def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
+        """``question`` made stand-alone given the earlier ``(question, answer)`` turns."""
+        ...

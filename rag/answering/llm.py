@@ -21,9 +21,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
-from rag.answering.llm_client import ChatModel
 from rag.answering.markers import CitationRewriter
-from rag.answering.prompt import NOT_FOUND, answer_messages, rewrite_messages
+from rag.answering.prompt import NOT_FOUND, answer_messages
 from rag.answering.support import score_sentences
 from rag.answering.verify import check_citations
 from rag.models import Answer, Passage
@@ -31,34 +30,20 @@ from rag.models import Answer, Passage
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
+    from rag.answering.llm_client import ChatModel
     from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Turns of history the follow-up rewrite sees.
-REWRITE_TURNS = 3
-MAX_REWRITE_CHARS = 500
 _NOT_FOUND = re.compile(r"^\W*not[\s_-]?found\b", re.IGNORECASE)
 
 
 class LLMAnswerer:
-    def __init__(self, settings: Settings, embed_model: BaseEmbedding) -> None:
+    def __init__(self, settings: Settings, embed_model: BaseEmbedding, chat: ChatModel) -> None:
         self.settings = settings
         self.embed_model = embed_model
         self.name: str = settings.llm
-        self.chat = ChatModel(settings)
-
-    def rewrite_follow_up(self, question: str, history: list[tuple[str, str]]) -> str:
-        """A stand-alone version of ``question``, written by the model from recent turns."""
-        if not history:
-            return question
-        reply = self.chat.complete(rewrite_messages(question, history[-REWRITE_TURNS:]))
-        lines = [line.strip() for line in reply.splitlines() if line.strip()]
-        rewritten = lines[0] if lines else ""
-        rewritten = re.sub(r"^(stand-alone question|question)\s*:\s*", "", rewritten, flags=re.I)
-        rewritten = rewritten.strip(" \"'“”‘’`")[:MAX_REWRITE_CHARS]
-        log.debug("follow-up %r rewritten as %r", question, rewritten)
-        return rewritten or question
+        self.chat = chat
 
     def relevant(self, question: str, passages: list[Passage]) -> bool:
         scored = score_sentences(question, passages, self.embed_model)

@@ -6,8 +6,6 @@ content words. Used both to pick extractive answer sentences and to verify LLM c
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -120,28 +118,11 @@ def best_supports(
     return results
 
 
-_CACHE_SIZE = 20_000
-_cache: OrderedDict[tuple[int, str], list[float]] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
 def embed_texts(embed_model: BaseEmbedding, texts: list[str]) -> np.ndarray:
-    """Embeddings of passage sentences, cached: the same passages come back question after
-    question, and an LLM answer scores them twice (relevance gate, then citation support)."""
-    key = id(embed_model)
-    with _cache_lock:
-        missing = list(dict.fromkeys(t for t in texts if (key, t) not in _cache))
-    if missing:
-        vectors = embed_model.get_text_embedding_batch(missing)
-        with _cache_lock:
-            for text, vec in zip(missing, vectors, strict=True):
-                _cache[(key, text)] = vec
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-    with _cache_lock:
-        return np.asarray(
-            [_cache.get((key, t)) or embed_model.get_text_embedding(t) for t in texts]
-        )
+    """Embeddings of passage sentences. The same passages come back question after question,
+    and an LLM answer scores them twice (relevance gate, then citation support): the model's
+    own cache of short texts (:class:`rag.encoder.MiniLMEmbedding`) serves the repeats."""
+    return np.asarray(embed_model.get_text_embedding_batch(texts))
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

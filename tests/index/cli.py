@@ -42,7 +42,7 @@ def rag(
     *args: str, cwd: Path, env: dict[str, str] | None = None, obey_file_modes: bool = False
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "rag", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=cwd,
         env=env or rag_env(),
         capture_output=True,

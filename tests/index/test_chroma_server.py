@@ -82,6 +82,6 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path)
     assert ingest_paths([docs], settings).chunks_embedded == 0
     assert not (tmp_path / "unused-local-store").exists()  # nothing went to the embedded store
 
-    answer = RagEngine(settings).ask("Which village did the Etna lava reach?")
+    answer = RagEngine.from_settings(settings).ask("Which village did the Etna lava reach?")
     assert not answer.refused and "Zafferana" in answer.answer
     assert answer.citations[0].source == str((docs / "volcano.md").resolve())

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from index import forget, ingest_paths
+from index import ingest_paths
 from index.ingest import StrictModeError
 from index.loaders import parse
 from rag.errors import InputError
 from rag.settings import Settings, load_settings
 from rag.store import Store
+from service import LibraryService
 from tests.index.files import HTML, write_docx, write_pdf
 
 OWLS = (
@@ -95,7 +96,7 @@ def test_pdf_chunks_know_their_page(corpus: tuple[Path, Settings]) -> None:
     for chunk in pdf:
         assert chunk["text"] == PDF_PAGES[int(chunk["page"]) - 1]  # type: ignore[call-overload]
     assert all(c["page"] == -1 for c in by_source(settings)["owls.txt"])
-    docs = {Path(d.source).name: d for d in Store(settings).documents()}
+    docs = {Path(d.source).name: d for d in Store(settings).catalog.current().documents}
     assert docs["lighthouse.pdf"].pages == 3 and docs["lighthouse.pdf"].format == "pdf"
     assert docs["owls.txt"].pages == 0 and all(d.complete for d in docs.values())
 
@@ -136,7 +137,7 @@ def test_failure_on_a_changed_file_keeps_the_previous_version_searchable(tmp_pat
     assert report.failed[0]["reason"].startswith("corrupted PDF")
     assert report.unchanged == [str(root / "owls.txt")]
     assert by_source(settings)["lighthouse.pdf"] == before
-    passages = RagEngine(settings).retrieve("When was the lighthouse lamp automated?")
+    passages = RagEngine.from_settings(settings).retrieve("When was the lighthouse lamp automated?")
     assert passages[0].text == PDF_PAGES[1] and passages[0].page == 2
 
 
@@ -156,15 +157,15 @@ def test_forget_removes_one_document_or_a_folder(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "docs")
     settings = small_chunks(tmp_path / "store")
     ingest_paths([root / "owls.txt", root / "notes"], settings)
-    removed = forget([root / "owls.txt"], settings)
+    removed = LibraryService(settings).forget([root / "owls.txt"])
     assert (
         list(removed) == [str((root / "owls.txt").resolve())]
         and removed[str((root / "owls.txt").resolve())] >= 2
     )
     assert sorted(by_source(settings)) == ["bees.md", "harbour.html"]
     with pytest.raises(InputError, match="no document from"):
-        forget([root / "owls.txt"], settings)
-    assert len(forget([root / "notes"], settings)) == 2
+        LibraryService(settings).forget([root / "owls.txt"])
+    assert len(LibraryService(settings).forget([root / "notes"])) == 2
     assert Store(settings).count() == 0
 
 
@@ -234,9 +235,11 @@ def test_collections_are_separate(tmp_path: Path) -> None:
     papers = load_settings(store=tmp_path / "store", collection="papers")
     ingest_paths([root / "notes" / "bees.md"], notes)
     ingest_paths([root / "lighthouse.pdf"], papers)
-    assert [Path(d.source).name for d in Store(notes).documents()] == ["bees.md"]
-    assert [Path(d.source).name for d in Store(papers).documents()] == ["lighthouse.pdf"]
-    forget([root / "lighthouse.pdf"], papers)
+    assert [Path(d.source).name for d in Store(notes).catalog.current().documents] == ["bees.md"]
+    assert [Path(d.source).name for d in Store(papers).catalog.current().documents] == [
+        "lighthouse.pdf"
+    ]
+    LibraryService(papers).forget([root / "lighthouse.pdf"])
     assert Store(papers).count() == 0 and Store(notes).count() == 1
 
 

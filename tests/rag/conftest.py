@@ -31,7 +31,7 @@ def llm_engine(seed_settings: Settings, openai_server: OpenAIServer) -> MakeEngi
     """``llm_engine(**setting_overrides)``: a RagEngine on the seeds using the test server."""
 
     def make(**overrides: Any) -> RagEngine:
-        return RagEngine(llm_settings(seed_settings, openai_server, **overrides))
+        return RagEngine.from_settings(llm_settings(seed_settings, openai_server, **overrides))
 
     return make
 

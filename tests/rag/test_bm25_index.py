@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import ingest_paths
-from index.sync import forget
 from rag.bm25_index import Bm25Index
 from rag.settings import Settings, load_settings
 from rag.store import Store
+from service import LibraryService
 
 ORCHARD = "The orchard in Kettlewick grew quinces and medlars on the southern slope."
 HARBOUR = "The harbour at Dunmarrow froze solid for nine days in the winter of 1947."
@@ -30,7 +29,7 @@ def orchard_store(tmp_path: Path) -> Settings:
     docs.mkdir()
     (docs / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
     settings = load_settings(store=tmp_path / "store")
-    ingest_paths([docs], settings)
+    LibraryService(settings).ingest([docs])
     return settings
 
 
@@ -58,14 +57,14 @@ def test_a_write_by_another_store_object_is_seen_and_replaces_the_old_folder(
     more = tmp_path / "more"
     more.mkdir()
     (more / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    ingest_paths([more], orchard_store)  # its own Store, as another process would
+    LibraryService(orchard_store).ingest([more])  # its own Store, as another process would
     assert bm25_texts(reader, "harbour froze")[0] == HARBOUR
     assert reader.builds == 0  # the ingest built it; the reader loaded it
     assert len(folders(orchard_store)) == 1
 
-    forget([more / "harbour.txt"], orchard_store)
+    LibraryService(orchard_store).forget([more / "harbour.txt"])
     assert bm25_texts(reader, "harbour froze") == [ORCHARD]
-    assert reader.builds == 1  # forget does not build; the first query after it does
+    assert reader.builds == 0  # forget, like ingest, leaves the new state's index built
     assert len(folders(orchard_store)) == 1
 
 
@@ -120,21 +119,3 @@ def test_a_store_from_before_generations_gets_one_and_a_kept_index(
     assert generation and [f.name for f in folders(orchard_store)] == [f"{count}-{generation}"]
     later = Bm25Index(Store(orchard_store))
     assert bm25_texts(later, "quinces")[0] == ORCHARD and later.builds == 0
-
-
-def test_superseded_versions_keep_the_newest_complete_one() -> None:
-    from rag.bm25_index import superseded_versions
-
-    def chunks(source: str, doc: str, n: int, of: int, when: str) -> list[dict[str, object]]:
-        return [{"source": source, "doc_id": doc, "n_chunks": of, "ingested_at": when}] * n
-
-    metas = (
-        chunks("/a.txt", "a1", 3, 3, "2026-01-01")  # old, complete
-        + chunks("/a.txt", "a2", 2, 2, "2026-02-01")  # new, complete: replaces a1
-        + chunks("/b.txt", "b1", 4, 4, "2026-01-01")  # old, complete: kept
-        + chunks("/b.txt", "b2", 1, 5, "2026-02-01")  # new, partly written
-        + chunks("/c.txt", "c1", 2, 2, "2026-01-01")  # the only version
-        + chunks("/d.txt", "d1", 1, 3, "2026-01-01")  # two partial versions:
-        + chunks("/d.txt", "d2", 2, 3, "2026-02-01")  # the one with more chunks stays
-    )
-    assert superseded_versions(metas) == {"a1", "b2", "d1"}

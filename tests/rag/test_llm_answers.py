@@ -168,7 +168,7 @@ def test_openai_backend_sends_the_key_and_never_shows_it(
         llm_model="gpt-4o-mini",
         llm_api_key=SecretStr(secret),
     )
-    engine = RagEngine(settings)
+    engine = RagEngine.from_settings(settings)
     caplog.set_level(logging.DEBUG)
     openai_server.script(Reply(status=401, text=f"Incorrect API key provided: {secret}"))
     with pytest.raises(LLMError) as info:
@@ -194,7 +194,7 @@ def test_incomplete_llm_settings_raise_an_actionable_config_error(
     from rag.engine import RagEngine
 
     with pytest.raises(ConfigError, match=re.escape(hint)):
-        RagEngine(llm_settings(seed_settings, openai_server, **overrides))
+        RagEngine.from_settings(llm_settings(seed_settings, openai_server, **overrides))
 
 
 def test_injected_instructions_stay_inside_the_data_block(
@@ -215,7 +215,7 @@ def test_injected_instructions_stay_inside_the_data_block(
         encoding="utf-8",
     )
     ingest_paths([doc.parent], fresh_settings)
-    engine = RagEngine(llm_settings(fresh_settings, openai_server))
+    engine = RagEngine.from_settings(llm_settings(fresh_settings, openai_server))
     openai_server.script("The harbour master of Port Lumen is Ada Quill [1].")
     answer = engine.ask("Who is the harbour master of Port Lumen?")
     assert not answer.refused and "Ada Quill" in answer.answer
@@ -241,7 +241,7 @@ def test_cli_streams_an_llm_answer_from_the_server(
 ) -> None:  # type: ignore[no-untyped-def]
     from rag.engine import RagEngine
 
-    n = number_of(RagEngine(seed_settings), MELONI_Q, MELONI)
+    n = number_of(RagEngine.from_settings(seed_settings), MELONI_Q, MELONI)
     openai_server.script(f"Meloni said it has never been on the agenda [{n}][8].")
     env = {
         "RAG_LLM": "openai-compatible",
@@ -259,7 +259,7 @@ def test_cli_streams_an_llm_answer_from_the_server(
 def test_cli_reports_an_llm_failure_with_exit_code_4(
     seed_settings: Settings, openai_server: OpenAIServer, monkeypatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    from rag.cli import main
+    from cli import main
 
     monkeypatch.setenv("RAG_LLM", "openai-compatible")
     monkeypatch.setenv("RAG_LLM_MODEL", "test-model")

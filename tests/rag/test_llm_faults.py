@@ -66,7 +66,7 @@ def test_slow_server_times_out(llm_engine: MakeEngine, openai_server: OpenAIServ
 
 def test_server_down(seed_settings: Settings, openai_server: OpenAIServer) -> None:
     down = f"http://127.0.0.1:{free_port()}/v1"
-    engine = RagEngine(llm_settings(seed_settings, openai_server, llm_base_url=down))
+    engine = RagEngine.from_settings(llm_settings(seed_settings, openai_server, llm_base_url=down))
     with pytest.raises(LLMError, match="cannot reach the LLM server at " + down):
         engine.ask(QUESTION)
     # The engine itself is fine: retrieval and the extractive path do not depend on the LLM.

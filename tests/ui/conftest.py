@@ -64,11 +64,11 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.pop("OPENAI_API_KEY", None)
     env["PYTHONPATH"] = str(ROOT)
-    subprocess.run([sys.executable, "-m", "rag", "--store", str(store), "ingest", str(SEEDS)],
+    subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "ingest", str(SEEDS)],
                    cwd=base, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
     port = _free_port()
     # No --host: the default binding (127.0.0.1) is part of what is tested.
-    command = [sys.executable, "-m", "rag", "--store", str(store), "ui", "--port", str(port),
+    command = [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port),
                "--auth", ":".join(AUTH), "--upload-dir", str(uploads)]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)

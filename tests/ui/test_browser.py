@@ -93,7 +93,7 @@ def test_seed_question_streams_a_cited_answer_and_the_citation_shows_the_sentenc
 
 
 def test_uploaded_file_is_answered_from_then_removed(
-    page: BrowserPage, ui_server: UiServer, tmp_path: Path
+    page: BrowserPage, ui_server: UiServer, tmp_path: Path, screenshots: Path
 ) -> None:
     p = page.page
     notes = tmp_path / "lighthouse notes.txt"
@@ -111,6 +111,7 @@ def test_uploaded_file_is_answered_from_then_removed(
     assert (ui_server.uploads / "default" / "lighthouse notes.txt").is_file()
     assert not (ui_server.uploads / "default" / "broken.txt").exists()
     p.locator("#rag-sources").get_by_text("lighthouse notes.txt").wait_for()
+    p.screenshot(path=str(screenshots / "ui-documents.png"))
 
     open_tab(page, "Chat")
     assert "broken.txt was not added" in p.locator("#rag-transcript .rag-note").last.inner_text()

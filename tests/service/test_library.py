@@ -1,4 +1,5 @@
-"""Uploads stay inside their folder; ingest, list and remove go through the real store."""
+"""The library service: uploads stay inside their folder; ingest, list and remove go through
+the real store."""
 
 from __future__ import annotations
 
@@ -9,15 +10,8 @@ import pytest
 from rag.errors import InputError
 from rag.settings import Settings
 from rag.store import Store
-from ui.documents import (
-    ingest_uploads,
-    list_collections,
-    list_sources,
-    remove_source,
-    safe_upload_name,
-    save_upload,
-    upload_dir,
-)
+from service import LibraryService
+from service.uploads import safe_upload_name, save_upload
 
 
 @pytest.mark.parametrize(
@@ -75,10 +69,12 @@ def test_ingest_reports_each_file_and_remove_deletes_chunks_and_file(
     binary.write_bytes(b"\x00\x01\x02")
     exe = incoming / "tool.exe"
     exe.write_bytes(b"MZ")
-    dest = upload_dir(fresh_settings, tmp_path / "uploads")
+    library = LibraryService(fresh_settings, upload_root=tmp_path / "uploads")
+    dest = library.upload_dir()
+    assert dest == (tmp_path / "uploads" / "default").resolve()
     steps: list[str] = []
 
-    result = ingest_uploads([good, binary, exe], fresh_settings, dest, lambda f, d: steps.append(d))
+    result = library.ingest_uploads([good, binary, exe], progress=lambda f, d: steps.append(d))
 
     assert result.changed
     levels = dict((msg.split()[0], level) for level, msg in result.lines)
@@ -86,22 +82,23 @@ def test_ingest_reports_each_file_and_remove_deletes_chunks_and_file(
     assert "binary data" in result.summary and "unsupported file type" in result.summary
     assert steps[-1] == "done" and any("zephyr.txt" in s for s in steps)
     assert sorted(p.name for p in dest.iterdir()) == ["zephyr.txt"]
-    [doc] = list_sources(fresh_settings)
+    [doc] = library.documents()
     assert Path(doc.source) == dest / "zephyr.txt" and doc.chunks >= 1
 
-    again = ingest_uploads([good], fresh_settings, dest)
+    again = library.ingest_uploads([good])
     assert not again.changed and "unchanged" in again.summary
 
-    assert remove_source(fresh_settings, doc.source, dest) == doc.chunks
-    assert list_sources(fresh_settings) == []
+    assert library.remove_source(doc.source) == doc.chunks
+    assert library.documents() == []
     assert Store(fresh_settings).chunk_ids() == []
     assert not (dest / "zephyr.txt").exists()
     with pytest.raises(InputError):
-        remove_source(fresh_settings, doc.source, dest)
+        library.remove_source(doc.source)
 
 
 def test_empty_upload_and_missing_store(fresh_settings: Settings, tmp_path: Path) -> None:
-    result = ingest_uploads([], fresh_settings, tmp_path / "up")
+    library = LibraryService(fresh_settings, upload_root=tmp_path / "up")
+    result = library.ingest_uploads([])
     assert not result.changed and "No file selected" in result.summary
-    assert list_sources(fresh_settings) == []
-    assert list_collections(fresh_settings) == ["default"]
+    assert library.documents(missing_ok=True) == []
+    assert library.collections() == ["default"]

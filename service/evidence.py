@@ -1,4 +1,4 @@
-"""The text around a cited passage, read from the source file through the loaders.
+"""Evidence for a citation: the text around it, read from the source file through the loaders.
 
 Offsets stored with a chunk index into the loader's text of its page, so the same loader
 gives back the same text; if the file changed or is gone since it was ingested, there is no
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.loaders import parse
 from rag.models import Citation
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ class Context:
 
 @lru_cache(maxsize=32)
 def _page_texts(path: str, mtime_ns: int, size: int) -> dict[int | None, str]:
-    from index.loaders import parse
-
     source = Path(path)
     if size > _MAX_BYTES:
         return {}

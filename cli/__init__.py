@@ -1,0 +1,58 @@
+"""The ``rag`` command: a front end that parses options, calls the service tier, prints."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+import rag  # noqa: F401  (offline guards first)
+from cli import commands, tools
+from cli.output import quiet_libraries
+from cli.parser import build_parser
+from rag.errors import RagError
+from rag.settings import load_settings
+
+log = logging.getLogger("rag")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    quiet_libraries(args.debug)
+    try:
+        settings = load_settings(
+            store=args.store,
+            collection=args.collection,
+            chroma_url=args.chroma_url,
+            chunk_size=getattr(args, "chunk_size", None),
+            chunk_overlap=getattr(args, "chunk_overlap", None),
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+        )
+        handler = {
+            "ingest": commands.cmd_ingest,
+            "forget": commands.cmd_forget,
+            "ask": commands.cmd_ask,
+            "sources": commands.cmd_sources,
+            "ui": tools.cmd_ui,
+            "eval": tools.cmd_eval,
+            "bench": tools.cmd_bench,
+        }
+        return handler[args.command](args, settings)
+    except RagError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `rag ask ... | head`: the reader left, nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is silent
+        return 0

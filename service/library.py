@@ -1,0 +1,209 @@
+"""The library service: the one write path into the collections, and what they hold.
+
+Ingesting paths or uploads, listing documents and collections, forgetting documents: every
+front end (the CLI, the UI, the HTTP API, the eval runner) does these through this class.
+After any change it refreshes what is derived from a collection (the BM25 index and the
+catalogue summary, so the next query of any process finds them ready) and tells the chat
+service which collection changed (``on_change``), so engines are rebuilt only then.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.ingest import AfterWrite, ingest_paths
+from index.loaders import SUPPORTED_SUFFIXES, parse
+from index.report import IngestReport
+from index.sync import read_file, source_key
+from rag.bm25_index import prepare as prepare_bm25
+from rag.catalog import DocumentInfo
+from rag.errors import InputError, RagError, StoreMissingError
+from rag.models import Chunk
+from rag.settings import Settings
+from rag.store import Store, collection_names
+from service.uploads import UploadResult, save_upload
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+
+class LibraryService:
+    """Documents and collections of one store (``settings.store`` or a Chroma server)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        upload_root: Path | None = None,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.upload_root = upload_root
+        self.on_change = on_change
+        self.supported_suffixes = frozenset(SUPPORTED_SUFFIXES)
+
+    # reading
+    def collections(self) -> list[str]:
+        """Collections in the store, plus the configured one (which may not exist yet)."""
+        return sorted(set(collection_names(self.settings)) | {self.settings.collection})
+
+    def documents(
+        self, collection: str | None = None, *, missing_ok: bool = False
+    ) -> list[DocumentInfo]:
+        """The documents of a collection; [] for a missing store or collection if ``missing_ok``."""
+        try:
+            store = Store(self.settings.for_collection(collection))
+        except StoreMissingError:
+            if missing_ok:
+                return []
+            raise
+        return list(store.catalog.current().documents)
+
+    def page_texts(self, path: Path) -> list[tuple[int | None, str]]:
+        """``(page, text)`` of a file as our loaders read it (page None for unpaged formats)."""
+        document = parse(path, read_file(path, self.settings))
+        return [(page.page, page.text) for page in document.pages]
+
+    # writing
+    def ingest(
+        self,
+        paths: Sequence[Path | str],
+        collection: str | None = None,
+        *,
+        progress: bool = False,
+        prune: bool = False,
+        strict: bool = False,
+        after_write: AfterWrite | None = None,
+    ) -> IngestReport:
+        """Bring a collection in line with the files under ``paths`` (see ``rag ingest``)."""
+        settings = self.settings.for_collection(collection)
+        report = ingest_paths(
+            paths, settings, progress=progress, prune=prune, strict=strict, after_write=after_write
+        )
+        if report.chunks_embedded or report.chunks_deleted:
+            self._changed(settings)
+        return report
+
+    def ingest_uploads(
+        self, files: Sequence[Path], collection: str | None = None, progress: Progress | None = None
+    ) -> UploadResult:
+        """Save each upload into the collection's upload folder and ingest it; one bad file
+        does not stop the rest."""
+        settings = self.settings.for_collection(collection)
+        dest = self.upload_dir(settings.collection)
+        result = UploadResult()
+        if not files:
+            result.lines.append(("error", "No file selected: drop files on the upload area first."))
+            return result
+        for n, temp in enumerate(files):
+            name = Path(temp).name
+            if progress is not None:
+                progress(n / len(files), f"ingesting {name}")
+            try:
+                if Path(name).suffix.lower() not in self.supported_suffixes:
+                    kinds = ", ".join(sorted(self.supported_suffixes))
+                    raise InputError(f"unsupported file type; supported: {kinds}")
+                saved = save_upload(Path(temp), name, dest)
+                report = self.ingest([saved], settings.collection)
+            except RagError as exc:
+                result.lines.append(("error", f"{name} was not added: {exc}"))
+                continue
+            except OSError as exc:
+                result.lines.append(("error", f"{name} was not added: {exc.strerror or exc}"))
+                continue
+            for item in report.failed + report.skipped:
+                result.lines.append(("error", f"{saved.name} was not added: {item['reason']}"))
+                saved.unlink(missing_ok=True)
+            if report.added or report.updated:
+                verb = "added" if report.added else "updated"
+                chunks = sum(
+                    d.chunks
+                    for d in self.documents(settings.collection)
+                    if d.source == source_key(saved)
+                )
+                result.lines.append(("ok", f"{saved.name} {verb} ({chunks} chunks)"))
+                result.changed = True
+            elif report.unchanged:
+                result.lines.append(("ok", f"{saved.name} is already in the collection, unchanged"))
+        if progress is not None:
+            progress(1.0, "done")
+        return result
+
+    def forget(self, paths: Sequence[Path], collection: str | None = None) -> dict[str, int]:
+        """Remove the documents of these files (or of every file below these folders).
+
+        Returns source -> chunks removed. A path with no document is an :class:`InputError`,
+        checked for every path before anything is deleted.
+        """
+        settings = self.settings.for_collection(collection)
+        store = Store(settings)
+        sources = store.catalog.full().sources()
+        targets: list[str] = []
+        for path in paths:
+            key = source_key(Path(path))
+            below = key.rstrip(os.sep) + os.sep
+            matches = sorted(s for s in sources if s == key or s.startswith(below))
+            if not matches:
+                raise InputError(f"no document from {path} in collection {settings.collection!r}")
+            targets.extend(m for m in matches if m not in targets)
+        removed = {source: store.delete_sources([source]) for source in targets}
+        if removed:
+            self._changed(settings)
+        return removed
+
+    def remove_source(self, source: str, collection: str | None = None) -> int:
+        """Delete a stored source (as listed by :meth:`documents`); also delete the file when
+        it is one of our uploads. Returns the chunks removed."""
+        if not source:
+            raise InputError("choose a source to remove first")
+        settings = self.settings.for_collection(collection)
+        store = Store(settings)
+        if source not in store.catalog.full().sources():
+            raise InputError(f"{Path(source).name} is not in collection {settings.collection!r}")
+        removed = store.delete_sources([source])
+        self._changed(settings)
+        path = Path(source)
+        if path.parent == self.upload_dir(settings.collection) and path.is_file():
+            path.unlink()
+        return removed
+
+    def import_chunks(
+        self,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        collection: str | None = None,
+        *,
+        refresh: bool = True,
+    ) -> None:
+        """Write chunks whose vectors are already computed (the benchmarks build large
+        corpora this way). ``refresh=False`` leaves the derived indexes to :meth:`refresh`."""
+        settings = self.settings.for_collection(collection)
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        Store(settings, create=True).add(chunks, vectors, when)
+        if refresh:
+            self._changed(settings)
+
+    def refresh(self, collection: str | None = None) -> None:
+        """Rebuild what is derived from a collection now (BM25, catalogue) and tell engines."""
+        self._changed(self.settings.for_collection(collection))
+
+    def upload_dir(self, collection: str | None = None) -> Path:
+        """Where uploads of a collection are kept: ``<root>/<collection>/``."""
+        settings = self.settings.for_collection(collection)
+        base = self.upload_root if self.upload_root is not None else settings.store / "uploads"
+        return (base / settings.collection).resolve()
+
+    def _changed(self, settings: Settings) -> None:
+        try:
+            store = Store(settings)
+            prepare_bm25(store)
+            store.catalog.current()  # computed and kept for the next process
+        except RagError as exc:  # the write happened; the next query builds what is missing
+            log.warning("could not refresh the indexes of %s: %s", settings.collection, exc)
+        if self.on_change is not None:
+            self.on_change(settings.collection)

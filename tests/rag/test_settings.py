@@ -1,0 +1,51 @@
+"""The one settings object: validated once, frozen, changed only through load_settings /
+replace / for_collection, and shown without secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from rag.errors import ConfigError, InputError
+from rag.settings import load_settings
+
+
+def test_settings_are_frozen_and_replace_validates(tmp_path: Path) -> None:
+    settings = load_settings(store=tmp_path)
+    with pytest.raises(ValidationError):
+        settings.port = 99999  # type: ignore[misc]
+    assert settings.replace(port=8080).port == 8080 and settings.port == 7860
+    with pytest.raises(ConfigError, match="port"):
+        settings.replace(port=99999)
+    with pytest.raises(ConfigError, match="port"):
+        load_settings(port=99999)
+    assert settings.replace(port=None) is settings  # an unset option changes nothing
+
+
+def test_for_collection_names_the_rule_and_keeps_the_rest(tmp_path: Path) -> None:
+    settings = load_settings(store=tmp_path, top_k=7)
+    other = settings.for_collection("papers")
+    assert (other.collection, other.top_k, other.store) == ("papers", 7, tmp_path)
+    assert settings.for_collection("") is settings and settings.for_collection(None) is settings
+    with pytest.raises(InputError, match="3-63 characters") as caught:
+        settings.for_collection("ab")
+    assert "'ab' is not a valid collection name" in str(caught.value)
+
+
+def test_public_view_scrubs_keys_and_url_credentials(tmp_path: Path) -> None:
+    settings = load_settings(
+        store=tmp_path,
+        llm="openai-compatible",
+        llm_api_key="sk-secret-123",
+        llm_base_url="http://alice:pa55word@llm.internal:8080/v1",
+        chroma_url="https://bob:hunter2@chroma.internal",
+    )
+    view = settings.public_view()
+    shown = str(view)
+    for secret in ("sk-secret-123", "pa55word", "hunter2", "alice", "bob"):
+        assert secret not in shown
+    assert view["llm_base_url"] == "http://***@llm.internal:8080/v1"
+    assert view["chroma_url"] == "https://***@chroma.internal"
+    assert view["llm_api_key_set"] is True and "llm_api_key" not in view

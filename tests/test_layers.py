@@ -1,0 +1,143 @@
+"""The layers, top to bottom: front ends (cli, ui, api, eval) -> service -> index -> rag.
+
+An import may go down any number of layers, never up, and no two modules may import each
+other in a loop (function-level imports count: they are still dependencies). No front end
+imports ``index`` or ``rag.store``: they reach documents through the service tier.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+LAYERS = {"cli": 3, "ui": 3, "api": 3, "eval": 3, "service": 2, "index": 1, "rag": 0}
+FRONT_ENDS = {name for name, rank in LAYERS.items() if rank == 3}
+FORBIDDEN_FOR_FRONT_ENDS = ("index", "rag.store", "rag.bm25_index", "rag.catalog")
+# The CLI is the shell that starts the other front ends (`rag ui`, `rag eval`, `rag bench`).
+SHELL_MAY_START = {("cli", "ui"), ("cli", "eval")}
+# The benchmarks time the pipeline's parts against the bare model: they chunk their corpus
+# with the pipeline's own chunker.
+MEASURED_PARTS = {("eval.bench.corpus", "index.chunking")}
+MAX_LINES = 300
+
+
+def modules() -> Iterator[tuple[str, Path]]:
+    for package in LAYERS:
+        folder = ROOT / package
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            yield ".".join(parts), path
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node except those under ``if TYPE_CHECKING:`` (annotations only, never run)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (n for child in node.orelse for n in [child, *_runtime_nodes(child)])
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
+def imports_of(name: str, path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in _runtime_nodes(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return {f for f in found if f.split(".")[0] in LAYERS}
+
+
+def graph() -> dict[str, set[str]]:
+    known = dict(modules())
+    edges: dict[str, set[str]] = {}
+    for name, path in known.items():
+        targets = set()
+        for imported in imports_of(name, path):
+            # "from rag.answering import base" names a module; "from rag import Answer" not
+            while imported and imported not in known:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                targets.add(imported)
+        edges[name] = targets
+    return edges
+
+
+def test_imports_go_down_the_layers_only() -> None:
+    wrong = []
+    for source, targets in graph().items():
+        top = source.split(".")[0]
+        for target in targets:
+            other = target.split(".")[0]
+            if (top, other) in SHELL_MAY_START or (source, target) in MEASURED_PARTS:
+                continue
+            if LAYERS[other] > LAYERS[top] or (LAYERS[other] == LAYERS[top] and other != top):
+                wrong.append(f"{source} -> {target}")
+            elif top in FRONT_ENDS and target.startswith(FORBIDDEN_FOR_FRONT_ENDS):
+                wrong.append(f"{source} -> {target} (front ends go through the service tier)")
+    assert not wrong, "imports against the layers:\n" + "\n".join(sorted(wrong))
+
+
+def test_no_import_cycles() -> None:
+    edges = graph()
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            # a package's __init__ re-exporting its own modules is not a loop between modules
+            if nxt.startswith(node + "."):
+                continue
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(edges):
+        if start not in state:
+            visit(start, [start])
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_checks_catch_what_they_look_for(tmp_path: Path) -> None:
+    """The walker sees function-level and relative imports (so the tests above can fail)."""
+    module = tmp_path / "m.py"
+    module.write_text(
+        "def f():\n    from index.loaders import parse\nfrom .x import y\n"
+        "if TYPE_CHECKING:\n    from service import z\n"
+    )
+    found = imports_of("ui.m", module)
+    assert "index.loaders" in found and "index.loaders.parse" in found and "ui.x" in found
+    assert "service" not in found
+
+
+def test_modules_are_small() -> None:
+    """At most one module over 300 lines, and it says why."""
+    long = [
+        (name, n)
+        for name, path in modules()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert len(long) <= 1, f"modules over {MAX_LINES} lines: {long}"
+    for name, _ in long:
+        path = dict(modules())[name]
+        assert "over 300 lines" in path.read_text(encoding="utf-8"), name
