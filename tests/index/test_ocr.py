@@ -3,13 +3,11 @@ machine without Tesseract reports the page as skipped with the install command."
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from index.loaders import LoadError, parse
-from index.loaders.ocr import tesseract_available
 from rag.boxes import span_bbox
 from tests.index.files import write_pdf, write_scanned_pdf
 
@@ -17,17 +15,6 @@ SCAN = [
     "The granary at Elm Farm holds 640 tonnes of wheat.",
     "It was rebuilt in 1962 after a fire.",
 ]
-
-
-@pytest.fixture(scope="session")
-def tesseract() -> None:
-    """Tesseract must be there in CI (REQUIRE_OCR or CI set); elsewhere its absence skips."""
-    if tesseract_available():
-        return
-    reason = "tesseract is missing: `make ocr-deps` (as root: apt-get install -y tesseract-ocr)"
-    if os.environ.get("REQUIRE_OCR") or os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def test_scanned_page_is_read_with_word_boxes(tmp_path: Path, tesseract: None) -> None:
