@@ -147,6 +147,21 @@ def _column_of(cell: Cell, columns: list[tuple[float, float]]) -> list[int]:
     ]
 
 
+def _header_cells(cells: list[Cell], columns: list[tuple[float, float]]) -> list[tuple[int, Cell]]:
+    """Each column's cell in a header line: the one it lies under, else the nearest by centre
+    (a label spanning two columns, "Three Months Ended" over "2023" and "2022", goes to both)."""
+    if not cells:
+        return []
+    out = []
+    for col, (a, b) in enumerate(columns):
+        under = [c for c in cells if c.x0 <= a and b <= c.x1]
+        middle = (a + b) / 2
+        out.append(
+            (col, under[0] if under else min(cells, key=lambda c: abs((c.x0 + c.x1) / 2 - middle)))
+        )
+    return out
+
+
 def _build_table(
     lines: list[Line],
     cells: list[list[Cell]],
@@ -185,12 +200,14 @@ def _build_table(
         before.pop()
         k -= 1
     for line in header_lines:
+        over: list[Cell] = []
         for cell in line_cells(line):
             if cell.x1 <= first:
                 header[0] = f"{header[0]} {cell.text}".strip()
-                continue
-            for col in _column_of(cell, columns):
-                header[col + 1] = f"{header[col + 1]} {cell.text}".strip()
+            else:
+                over.append(cell)
+        for col, cell in _header_cells(over, columns):
+            header[col + 1] = f"{header[col + 1]} {cell.text}".strip()
     table = Table(header_lines, header)
     for line, row in zip(lines[start:end], cells[start:end], strict=True):
         values = [""] * (len(columns) + 1)
