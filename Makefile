@@ -73,6 +73,7 @@ eval: $(STAMP)
 	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline
 	$(BIN)/rag eval --dataset $(EVAL_DATA)/covid-qa-deepset/rag_dataset.json --limit $(EVAL_SAMPLE) --seed 0 --baseline
 	$(BIN)/rag eval --dataset $(EVAL_DATA)/docugami-kg-rag-sec-10q/rag_dataset.json --limit $(EVAL_SAMPLE) --seed 0 --baseline
+	$(BIN)/rag eval --dataset eval/gold/sec_tables.jsonl --docs $(EVAL_DATA)/docugami-kg-rag-sec-10q/source_files
 
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache
