@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rag  # noqa: F401  (offline guards before gradio is imported)
 
@@ -19,9 +19,13 @@ import gradio as gr
 
 from rag.errors import InputError
 from rag.settings import Settings
+from service import Services
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +85,15 @@ watch('value', () => {
 """
 
 
-def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool = False) -> Any:
-    chat = ChatApp(settings, upload_root)
+def build_app(
+    settings: Settings,
+    upload_root: Path | None = None,
+    *,
+    warm: bool = False,
+    services: Services | None = None,
+) -> Any:
+    """The Blocks app; ``services`` shares a process's services (e.g. with the HTTP API)."""
+    chat = ChatApp(settings, upload_root, services)
     if warm:
         threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
     with gr.Blocks(title="Document Q&A") as app:
@@ -178,7 +189,8 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
 
 
 def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by default."""
+    """Keyword arguments for mounting the UI: bind where the settings say (127.0.0.1 by
+    default), login, upload limit, style."""
     return {
         "server_name": settings.host,
         "server_port": settings.port,
@@ -189,7 +201,17 @@ def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any
     }
 
 
-def launch(settings: Settings, *, auth: str | None = None, upload_root: Path | None = None) -> None:
+def mount(
+    parent: FastAPI,
+    settings: Settings,
+    services: Services,
+    *,
+    auth: str | None = None,
+    upload_root: Path | None = None,
+) -> FastAPI:
+    """Mount the UI at ``/`` of ``parent`` (the HTTP API's app), sharing its services; the
+    models load in the background at start."""
     options = launch_options(settings, auth)
-    app = build_app(settings, upload_root, warm=True)
-    app.queue(default_concurrency_limit=ASK_CONCURRENCY).launch(theme=gr.themes.Soft(), **options)
+    blocks = build_app(settings, upload_root, warm=True, services=services)
+    blocks.queue(default_concurrency_limit=ASK_CONCURRENCY)
+    return gr.mount_gradio_app(parent, blocks, path="/", theme=gr.themes.Soft(), **options)
