@@ -193,20 +193,20 @@ def _build_table(
         line = lines[k]
         gap = (header_lines[0] if header_lines else lines[start]).top - line.bottom
         crosses = any(c.x0 < first - line.height and c.x1 > first for c in cells[k])
-        over = any(c.x1 > first for c in cells[k])
-        if data[k] or crosses or not over or gap > 2.5 * line.height:
+        above_columns = any(c.x1 > first for c in cells[k])
+        if data[k] or crosses or not above_columns or gap > 2.5 * line.height:
             break
         header_lines.insert(0, line)
         before.pop()
         k -= 1
     for line in header_lines:
-        over: list[Cell] = []
+        spanning: list[Cell] = []
         for cell in line_cells(line):
             if cell.x1 <= first:
                 header[0] = f"{header[0]} {cell.text}".strip()
             else:
-                over.append(cell)
-        for col, cell in _header_cells(over, columns):
+                spanning.append(cell)
+        for col, cell in _header_cells(spanning, columns):
             header[col + 1] = f"{header[col + 1]} {cell.text}".strip()
     table = Table(header_lines, header)
     for line, row in zip(lines[start:end], cells[start:end], strict=True):
