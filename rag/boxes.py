@@ -21,7 +21,7 @@ def boxes_in(boxes: tuple[Box, ...], start: int, end: int) -> tuple[Box, ...]:
 
 def span_bbox(boxes: tuple[Box, ...], start: int | None, end: int | None) -> list[float] | None:
     """``[x0, y0, x1, y1]`` around the characters ``start:end``; None when nothing is known."""
-    if start is None or end is None:
+    if start is None or end is None or end <= start:
         return None
     hit = boxes_in(boxes, start, end)
     if not hit:
