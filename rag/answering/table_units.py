@@ -2,8 +2,8 @@
 
 "| Net income | $ 19,881 | $ 19,442 |" alone does not say which figure is which quarter, so a
 data row's unit text is its header, the separator and the row (``rag.table_rows``); the cited
-span (highlight, box on the page) stays the row itself. A table's header and separator lines
-are never units of their own.
+span (highlight, box on the page) stays the row itself. A table's header and separator lines,
+and section labels laid out as rows with no values, are never units of their own.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def passage_units(passage: Passage, spans: list[tuple[int, int]]) -> list[tuple[
             units.append((s, e, sentence))
             continue
         row = rows.get(_line_start(text, s))
-        if row is not None:
+        if row is not None and _has_values(sentence):
             units.append((s, e, quote_with_header(text, row)))
     return units
 
@@ -34,6 +34,13 @@ def passage_units(passage: Passage, spans: list[tuple[int, int]]) -> list[tuple[
 def is_row_unit(text: str) -> bool:
     """True for the text of a table-row unit (as :func:`passage_units` writes it)."""
     return is_row_line(text.splitlines()[-1]) if text.strip() else False
+
+
+def _has_values(line: str) -> bool:
+    """False for a section label laid out as a row ("| Operating expenses: |  |  |"): it
+    holds no figure to quote."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    return any(cells[1:])
 
 
 def _line_start(text: str, pos: int) -> int:
