@@ -27,6 +27,7 @@ from rag.answering.selection import (
     unit_features,
 )
 from rag.answering.support import embed_texts
+from rag.answering.table_units import is_row_unit
 from rag.answering.units import Unit, answer_units
 from rag.models import Answer, Passage
 
@@ -79,7 +80,7 @@ class ExtractiveAnswerer:
         ]
 
     def select(self, question: str, passages: list[Passage]) -> Selection:
-        if missing_names(question, " ".join(p.text for p in passages)):
+        if missing_names(question, " ".join(f"{p.context} {p.text}" for p in passages)):
             return Selection([], 0.0, [])  # about someone or something the documents never name
         candidates = self.candidates(question, passages)
         if not candidates:
@@ -89,6 +90,9 @@ class ExtractiveAnswerer:
         confidence = calibration.confidence(float(probs.max()))
         if confidence < max(calibration.refuse_below, self.settings.min_confidence):
             return Selection([], confidence, candidates)
+        best = int(probs.argmax())
+        if is_row_unit(candidates[best].unit.text):
+            return Selection([candidates[best]], confidence, candidates)  # a figure: its row
         picked = compose(
             [c.unit for c in candidates], probs, calibration.more_ratio,
             self.settings.max_answer_sentences,

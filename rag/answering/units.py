@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answering.table_units import passage_units
 from rag.models import Passage
 from rag.non_prose import non_prose_spans
 from rag.sentences import split_units
@@ -48,7 +49,9 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
     seen: set[tuple[str, int | None, int]] = set()
     for index, passage in enumerate(passages):
         base = passage.start_char or 0
-        spans = split_units(passage.text)
+        # table rows come back with their header as their text (rag.answering.table_units)
+        triples = passage_units(passage, split_units(passage.text))
+        spans = [(s, e) for s, e, _ in triples]
         marked = _marks(passage)
         prose = [not _is_marked(marked, base + s, base + e) for s, e in spans]
         for k, (start, end) in enumerate(spans):
@@ -58,8 +61,11 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
             if key in seen:
                 continue
             seen.add(key)
-            sentence = passage.text[start:end]
+            sentence = triples[k][2]
             first, last = start, end
+            if sentence != passage.text[start:end]:  # a table row: quoted with its header
+                units.append(Unit(index, base + start, base + end, sentence, sentence))
+                continue
             if k > 0 and prose[k - 1] and _needs_previous(sentence):
                 first = spans[k - 1][0]
             elif k + 1 < len(spans) and prose[k + 1] and _needs_next(sentence, spans, k, passage):
