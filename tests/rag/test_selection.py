@@ -73,3 +73,15 @@ def test_extractive_citations_say_whether_the_sentence_answers(seed_engine: RagE
     first = answer.citations[0]
     assert first.supported is (first.support_score >= load_calibration().supported)
     assert first.rank >= 1 and 0 < first.relevance <= 1
+
+
+def test_an_extractive_answer_streams_one_sentence_at_a_time(seed_engine: RagEngine) -> None:
+    from rag.answering.base import AnswerDelta
+    from rag.models import Answer
+
+    events = list(seed_engine.stream("What did Lavrov and the Russian Foreign Ministry say?"))
+    deltas = [e.text for e in events if isinstance(e, AnswerDelta)]
+    (answer,) = [e for e in events if isinstance(e, Answer)]
+    assert "".join(deltas) == answer.answer
+    assert len(deltas) == answer.answer.count(" [") >= 1  # each delta is one cited unit
+    assert all(d.rstrip().endswith("]") for d in deltas)
