@@ -21,11 +21,19 @@ Errors are `{"error": {"message", "type", "code"}}` with status 400, 404, 413 or
 """
 
 
-def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
-    """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the UI)."""
+def create_app(
+    settings: Settings,
+    services: Services | None = None,
+    *,
+    auth: tuple[str, str] | None = None,
+) -> FastAPI:
+    """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the
+    UI); ``auth`` (user, password) is required of every caller when given (see
+    :func:`api.deps.current_caller`)."""
     app = FastAPI(title="rag-chat API", version="1", description=DESCRIPTION,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
     app.state.services = services or build_services(settings)
+    app.state.auth = auth
     install_error_handlers(app)
     app.include_router(routes_openai.router)
     app.include_router(routes_ask.router)

@@ -22,11 +22,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api import create_app
-    from ui.app import mount
+    from ui.app import mount, parse_auth
 
     check_port_free(settings.host, settings.port)
     services = build_services(settings, upload_root=args.upload_dir)
-    app = create_app(settings, services)
+    app = create_app(settings, services, auth=parse_auth(args.auth))
     mount(app, settings, services, auth=args.auth, upload_root=args.upload_dir)
     log.info("serving on http://%s:%d/ (API docs at /docs)", settings.host, settings.port)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
