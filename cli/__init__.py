@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             chunk_overlap=getattr(args, "chunk_overlap", None),
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
+            judge_model=getattr(args, "judge_model", None),
+            judge_base_url=getattr(args, "judge_base_url", None),
+            eval_data=getattr(args, "eval_data", None),
         )
         handler = {
             "ingest": commands.cmd_ingest,

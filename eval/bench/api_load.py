@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.bench.coldstart import ROOT, _env, free_port
-from eval.bench.corpus import COVID_QA
 from eval.bench.serve import percentiles
+from eval.eval_data import covid_qa_json
 from rag.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def seed_cases(path: Path = SEEDS_GOLD) -> list[Case]:
     return cases
 
 
-def covid_cases(folder: Path, articles: int, source: Path = COVID_QA) -> list[Case]:
+def covid_cases(folder: Path, articles: int, source: Path) -> list[Case]:
     """Write the first ``articles`` COVID-QA articles into ``folder``; their questions."""
     folder.mkdir(parents=True, exist_ok=True)
     data = json.loads(source.read_text(encoding="utf-8"))
@@ -105,7 +105,7 @@ def build_store(work: Path) -> tuple[Path, list[Case]]:
     store = work / "store"
     services = build_services(load_settings(store=store))
     services.library.ingest([ROOT / "seeds"], "seeds")
-    covid = covid_cases(work / "covid", COVID_ARTICLES)
+    covid = covid_cases(work / "covid", COVID_ARTICLES, covid_qa_json(load_settings()))
     services.library.ingest([work / "covid"], "covid")
     return store, seed_cases() + covid
 
