@@ -18,13 +18,13 @@ GRACEFUL_SHUTDOWN_S = 5
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    check_port_free(settings.host, settings.port)  # before seconds of imports
     # fastapi, gradio, uvicorn: deferred for the start-up time of the other commands
     import uvicorn
 
     from api import create_app
     from ui.app import mount, parse_auth
 
-    check_port_free(settings.host, settings.port)
     services = build_services(settings, upload_root=args.upload_dir)
     app = create_app(settings, services, auth=parse_auth(args.auth))
     mount(app, settings, services, auth=args.auth, upload_root=args.upload_dir)
