@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import routes_ask, routes_documents, routes_openai
 from api.errors import ApiError, install_error_handlers
+from api.limits import UploadSizeLimit
 from rag.settings import Settings
 from service import Services, build_services
 
@@ -35,6 +36,7 @@ def create_app(
     app.state.services = services or build_services(settings)
     app.state.auth = auth
     install_error_handlers(app)
+    app.add_middleware(UploadSizeLimit, max_file_mb=settings.max_file_mb)
     app.include_router(routes_openai.router)
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
