@@ -7,6 +7,7 @@ import argparse
 import errno
 import logging
 import socket
+import sys
 
 from rag.errors import InputError
 from rag.settings import Settings
@@ -35,7 +36,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     services = build_services(settings, upload_root=args.upload_dir)
     app = create_app(settings, services, auth=parse_auth(args.auth))
     mount(app, settings, services, auth=args.auth, upload_root=args.upload_dir)
-    log.info("serving on http://%s:%d/ (API docs at /docs)", settings.host, settings.port)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"chat UI at {base}/ ; OpenAI-compatible API at {base}/v1 ; REST at {base}/api/v1 ; "
+          f"API docs at {base}/docs", file=sys.stderr, flush=True)  # fmt: skip
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)  # fmt: skip
     return 0
