@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rag.boxes import Box
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -18,6 +20,17 @@ class Chunk:
     end_char: int
     page: int | None = None
     chunk_index: int = 0
+    # PDF line boxes of this chunk's text (see ``rag.boxes``); empty for text formats.
+    boxes: tuple[Box, ...] = ()
+    # The header of the table this chunk starts inside ("" when it does not start in a table).
+    table_header: str = ""
+    # Page furniture that names the document (a PDF's running header), not part of ``text``.
+    context: str = ""
+
+    def embed_text(self) -> str:
+        """What is embedded: the page's running header, the header of the table the chunk
+        starts inside, then the chunk's text."""
+        return "\n".join(t for t in (self.context, self.table_header, self.text) if t)
 
 
 @dataclass
@@ -32,6 +45,9 @@ class Passage:
     start_char: int | None
     end_char: int | None
     page: int | None = None
+    boxes: tuple[Box, ...] = ()
+    table_header: str = ""
+    context: str = ""
 
 
 @dataclass
@@ -50,6 +66,8 @@ class Citation:
     support_score: float = 0.0
     highlight_start: int | None = None
     highlight_end: int | None = None
+    # PDF only: [x0, y0, x1, y1] in points (top-left origin) of the highlight on ``page``.
+    bbox: list[float] | None = None
 
     @property
     def highlight(self) -> str:
@@ -86,5 +104,12 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "warnings": list(self.warnings),
             **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
-            **({"closest": [asdict(p) for p in self.retrieved]} if self.refused else {}),
+            **({"closest": [_passage_json(p) for p in self.retrieved]} if self.refused else {}),
         }
+
+
+def _passage_json(passage: Passage) -> dict[str, Any]:
+    """A passage for the JSON output, without its internal line boxes."""
+    out = asdict(passage)
+    del out["boxes"]
+    return out

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rag.bm25_index import Bm25Index
+from rag.boxes import decode_boxes
 from rag.models import Passage
 
 if TYPE_CHECKING:
@@ -135,6 +136,9 @@ def to_passage(result: NodeWithScore) -> Passage:
         start_char=_int_or_none(meta.get("start_char")),
         end_char=_int_or_none(meta.get("end_char")),
         page=page if isinstance(page, int) and page >= 0 else None,
+        boxes=decode_boxes(meta.get("boxes")),
+        table_header=str(meta.get("table_header") or ""),
+        context=str(meta.get("context") or ""),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rag.table_rows import is_separator, row_line_spans
+
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets), then whitespace.
 # Abbreviations such as "Mr." or "U.S." and single initials do not end a sentence.
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
@@ -28,11 +30,24 @@ def _is_abbreviation(text: str, end: int) -> bool:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences in ``text``, whitespace trimmed.
 
-    Paragraph breaks always end a sentence, so headings and list items stay separate.
+    Paragraph breaks always end a sentence, so headings and list items stay separate. A
+    Markdown table line (``| a | b |``) is a unit of its own; its ``| --- |`` separator is none.
     """
     spans: list[tuple[int, int]] = []
     for para_start, para_end in _paragraphs(text):
         cursor = para_start
+        for row_start, row_end in row_line_spans(text, para_start, para_end):
+            _split_prose(text, cursor, row_start, spans)
+            if not is_separator(text[row_start:row_end]):
+                _append_trimmed(text, row_start, row_end, spans)
+            cursor = row_end
+        _split_prose(text, cursor, para_end, spans)
+    return spans
+
+
+def _split_prose(text: str, para_start: int, para_end: int, spans: list[tuple[int, int]]) -> None:
+    cursor = para_start
+    if para_end > para_start:
         for match in _END.finditer(text, para_start, para_end):
             if text[match.start()] == "." and _is_abbreviation(text, match.start() + 1):
                 continue
@@ -41,7 +56,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             _append_trimmed(text, cursor, match.end(), spans)
             cursor = match.end()
         _append_trimmed(text, cursor, para_end, spans)
-    return spans
 
 
 def _next_is_lowercase(text: str, pos: int, end: int) -> bool:

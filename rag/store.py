@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from rag.boxes import encode_boxes
 from rag.catalog import CatalogCache
 from rag.errors import ConfigError, RagError, StoreMissingError
 from rag.models import Chunk
@@ -234,10 +235,14 @@ def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
             "end_char": chunk.end_char,
             "chunk_index": chunk.chunk_index,
             "ingested_at": when,
+            **({"boxes": encode_boxes(chunk.boxes)} if chunk.boxes else {}),
+            **({"table_header": chunk.table_header} if chunk.table_header else {}),
+            **({"context": chunk.context} if chunk.context else {}),
         },
         excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
-                                      "chunk_index", "ingested_at"],
-        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at"],
+                                      "chunk_index", "ingested_at", "boxes", "table_header", "context"],
+        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at",
+                                    "boxes", "table_header", "context"],
     )  # fmt: skip
     node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
     return node

@@ -6,6 +6,7 @@ Nothing a document or a user wrote reaches the page unescaped: the only markup i
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
 from html import escape
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.models import Answer, Citation, Passage
-from service import source_context
+from service import page_image, source_context
 
 if TYPE_CHECKING:
     from service import DocumentInfo
@@ -97,6 +98,7 @@ def evidence_html(answer: Answer | None, *, turn: int = 0, selected: int | None 
     if answer.refused or not answer.citations:
         return _closest_html(answer.retrieved[:CLOSEST_SHOWN])
     cards = []
+    shown = selected if selected is not None else answer.citations[0].id
     for c in answer.citations:
         page = f" · page {c.page}" if c.page is not None else ""
         verdict = "supported" if c.supported else "not supported"
@@ -107,9 +109,45 @@ def evidence_html(answer: Answer | None, *, turn: int = 0, selected: int | None 
             f"{escape(Path(c.source).name)}</span>{escape(page)}"
             f" · score {c.score:.3f} · <span class='rag-verdict rag-{verdict.replace(' ', '-')}'>"
             f"{verdict}</span> ({c.support_score:.2f})</summary>"
-            f"<div class='rag-passage'>{passage_html(c)}</div>{context_html(c)}</details>"
+            f"<div class='rag-passage'>{passage_html(c)}</div>"
+            f"{page_html(c) if c.id == shown else ''}{context_html(c)}</details>"
         )
     return "\n".join(cards)
+
+
+def page_html(citation: Citation) -> str:
+    """A PDF citation's page as an image with its box, the page number, and a zoom toggle
+    (pure CSS: a checkbox widens the image inside a scrolling frame). '' for other formats."""
+    png = page_image(citation)
+    if png is None or citation.page is None:
+        return ""
+    box = ""
+    if citation.bbox:
+        # the box again as an element over the image, in % of the page (drawn into it too)
+        x0, y0, x1, y1 = citation.bbox
+        w, h = _page_size(png)
+        box = (
+            f"<div class='rag-page-box' style='left:{100 * x0 / w:.2f}%;top:{100 * y0 / h:.2f}%;"
+            f"width:{100 * (x1 - x0) / w:.2f}%;height:{100 * (y1 - y0) / h:.2f}%'></div>"
+        )
+    data = base64.b64encode(png).decode("ascii")
+    key = f"zoom-{citation.id}"
+    return (
+        f"<figure class='rag-page' data-page='{citation.page}'>"
+        f"<input type='checkbox' id='{key}' class='rag-zoom-toggle'>"
+        f"<label for='{key}' class='rag-zoom-label'>Zoom page {citation.page}</label>"
+        f"<div class='rag-page-frame'><div class='rag-page-inner'>"
+        f"<img class='rag-page-image' alt='page {citation.page} of {escape(Path(citation.source).name)}'"
+        f" src='data:image/png;base64,{data}'>{box}</div></div>"
+        f"<figcaption>page {citation.page}</figcaption></figure>"
+    )
+
+
+def _page_size(png: bytes) -> tuple[float, float]:
+    """The page size in points from the PNG header (rendered at ``page_image``'s 1.5 px/pt)."""
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    return width / 1.5, height / 1.5
 
 
 def _closest_html(passages: Sequence[Passage]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.boxes import span_bbox
 from rag.models import Citation, Passage
 
 
@@ -30,6 +31,7 @@ class CitationBook:
         if existing is not None:
             if evidence.score > existing.support_score:
                 existing.highlight_start, existing.highlight_end = evidence.start, evidence.end
+                existing.bbox = span_bbox(p.boxes, evidence.start, evidence.end)
                 existing.support_score = round(evidence.score, 4)
             existing.supported = existing.supported and evidence.supported
             return existing.id
@@ -46,6 +48,7 @@ class CitationBook:
             support_score=round(evidence.score, 4),
             highlight_start=evidence.start,
             highlight_end=evidence.end,
+            bbox=span_bbox(p.boxes, evidence.start, evidence.end),
         )
         self._by_chunk[p.chunk_id] = citation
         return citation.id

@@ -14,6 +14,7 @@ from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
 from rag.answering.support import ScoredSentence, score_sentences
+from rag.answering.table_units import is_row_unit
 from rag.models import Answer, Passage
 
 if TYPE_CHECKING:
@@ -34,11 +35,13 @@ class ExtractiveAnswerer:
 
     def select(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """The sentences that answer ``question``, in reading order; empty means refuse."""
-        if missing_names(question, " ".join(p.text for p in passages)):
+        if missing_names(question, " ".join(f"{p.context} {p.text}" for p in passages)):
             return []  # the question is about someone or something the documents never name
         scored = score_sentences(question, passages, self.embed_model)
         if not scored or scored[0].score < self.settings.min_support:
             return []
+        if is_row_unit(scored[0].text):
+            return [scored[0]]  # a figure: its row under its header, nothing more
         best = scored[0].score
         floor = max(self.settings.min_support, best - SECOND_SENTENCE_MARGIN)
         chosen = [s for s in scored if s.score >= floor][: self.settings.max_answer_sentences]

@@ -184,3 +184,37 @@ def test_xss_document_shows_as_plain_text_and_runs_nothing(
     assert p.evaluate("window.__xss") == 0
     assert page.dialogs == []
     p.screenshot(path=str(screenshots / "ui-xss-document.png"))
+
+
+def test_a_pdf_citation_shows_its_page_with_the_row_boxed(
+    page: BrowserPage, tmp_path: Path, screenshots: Path
+) -> None:
+    from tests.index.files import write_layout_pdf
+    from tests.index.test_pdf_layout import ROWS, statement_page
+
+    p = page.page
+    pdf = tmp_path / "orchard report.pdf"
+    write_layout_pdf(pdf, [statement_page(n, ROWS) for n in (1, 2, 3)])
+    assert "orchard report.pdf added" in upload(page, pdf)
+    open_tab(page, "Chat")
+    ask(page, "What was the net income of Orchard Holdings in the three months ended 2024?")
+    assert "| Net income | $ 412 | $ 390 |" in last_answer(page)
+    p.locator("#rag-transcript .rag-turn").last.locator("button.rag-cite").first.click()
+    selected = p.locator("#rag-evidence .rag-selected")
+    image = selected.locator(".rag-page-image")
+    image.wait_for()
+    assert "Net income" in selected.locator(":scope > .rag-passage mark").inner_text()
+    figure = selected.locator(".rag-page")
+    assert figure.locator("figcaption").inner_text().startswith("page ")
+    assert p.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0  # it decoded
+    frame = image.bounding_box()
+    box = selected.locator(".rag-page-box").bounding_box()
+    assert frame and box and box["width"] > 0.5 * frame["width"] and 0 < box["height"] < 40
+    row_y = (120 + 52 + 14 * 2) / 792  # the row's baseline, as a share of the page height
+    middle = (box["y"] - frame["y"] + box["height"] / 2) / frame["height"]
+    assert abs(middle - row_y) < 0.03
+    p.screenshot(path=str(screenshots / "ui-pdf-evidence.png"))
+    selected.locator(".rag-zoom-label").click()
+    zoomed = image.bounding_box()
+    assert zoomed and zoomed["width"] > 2 * frame["width"]
+    assert page.dialogs == [] and page.errors == []
