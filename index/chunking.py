@@ -6,6 +6,7 @@ import hashlib
 
 from rag.boxes import Box, boxes_in
 from rag.models import Chunk
+from rag.non_prose import non_prose_spans
 from rag.sentences import split_sentences
 from rag.table_rows import table_rows
 from rag.tokens import count_tokens, encoding
@@ -31,6 +32,7 @@ def chunk_text(
     carries the table's header (``table_header``), which is embedded with it.
     """
     pieces = _pieces(text, chunk_size)
+    marked = [(s, e) for s, e, _ in non_prose_spans(text)]  # on the whole page: context counts
     headers = {row.start: row.header for row in table_rows(text)} if "|" in text else {}
     chunks: list[Chunk] = []
     i = 0
@@ -51,6 +53,7 @@ def chunk_text(
                 end_char=end,
                 page=page,
                 chunk_index=index,
+                non_prose=tuple((s, e) for s, e in marked if start <= s and e <= end),
                 boxes=boxes_in(boxes, start, end),
                 table_header=headers.get(start, "") if start > 0 else "",
                 context=context,

@@ -19,7 +19,7 @@ from rag.models import Chunk
 from rag.settings import Settings
 
 # Bump when a loader changes the text it produces, so that stored documents are re-read.
-LOADER_VERSION = "2"  # 2: PDF layout (tables as Markdown rows, furniture out, OCR, boxes)
+LOADER_VERSION = "3"  # 2: PDF layout (tables as Markdown rows, furniture out, OCR, boxes); 3: non-prose units marked
 
 
 @dataclass

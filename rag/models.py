@@ -20,6 +20,8 @@ class Chunk:
     end_char: int
     page: int | None = None
     chunk_index: int = 0
+    # Units that are not prose (headings, captions, references...), offsets like start_char.
+    non_prose: tuple[tuple[int, int], ...] = ()
     # PDF line boxes of this chunk's text (see ``rag.boxes``); empty for text formats.
     boxes: tuple[Box, ...] = ()
     # The header of the table this chunk starts inside ("" when it does not start in a table).
@@ -45,6 +47,11 @@ class Passage:
     start_char: int | None
     end_char: int | None
     page: int | None = None
+    # Non-prose units (offsets into the source text); None when the store predates marking.
+    non_prose: tuple[tuple[int, int], ...] | None = None
+    rank: int = 0  # 1-based retrieval rank
+    # 0-1, how closely the passage's best sentence matches the question (set by the answerer)
+    relevance: float | None = None
     boxes: tuple[Box, ...] = ()
     table_header: str = ""
     context: str = ""
@@ -66,6 +73,8 @@ class Citation:
     support_score: float = 0.0
     highlight_start: int | None = None
     highlight_end: int | None = None
+    rank: int = 0  # 1-based retrieval rank of the passage
+    relevance: float = 0.0  # 0-1: how closely the passage's best sentence matches the question
     # PDF only: [x0, y0, x1, y1] in points (top-left origin) of the highlight on ``page``.
     bbox: list[float] | None = None
 
@@ -93,6 +102,10 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     # The stand-alone question used for retrieval, when a follow-up was rewritten.
     rewritten_question: str | None = None
+    # How likely the answer holds what was asked (0-1), calibrated on gold sets for the
+    # extractive answerer; high / medium / low with the meanings in LABEL_MEANINGS.
+    confidence: float | None = None
+    confidence_label: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +116,8 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "warnings": list(self.warnings),
+            "confidence": self.confidence,
+            "confidence_label": self.confidence_label,
             **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
             **({"closest": [_passage_json(p) for p in self.retrieved]} if self.refused else {}),
         }

@@ -81,3 +81,46 @@ def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]])
         end -= 1
     if end > start:
         out.append((start, end))
+
+
+# A line this short that does not run on (no trailing comma, hyphen or connecting word) and is
+# followed by a line starting with a capital or a digit is a line of its own: a title, heading,
+# list item, page header or signature line, not the start of the next line's sentence.
+_SHORT_LINE_WORDS = 10
+_RUNS_ON = re.compile(r"(?:[,;\-–(]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from))$", re.I)
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """Sentences as :func:`split_sentences`, with short stand-alone lines split off.
+
+    PDF and plain-text pages put a title, a header or a signature line directly above a
+    sentence with only a line break between them; these are separate units.
+    """
+    units: list[tuple[int, int]] = []
+    for start, end in split_sentences(text):
+        cursor = start
+        line_start = start
+        while True:
+            newline = text.find("\n", line_start, end)
+            if newline < 0:
+                break
+            line = text[line_start:newline].strip()
+            after = text[newline + 1 : end].lstrip()
+            if _stands_alone(line) and (after[:1].isupper() or after[:1].isdigit()):
+                _append_trimmed(text, cursor, newline, units)
+                cursor = newline + 1
+            line_start = newline + 1
+        _append_trimmed(text, cursor, end, units)
+    return units
+
+
+def _stands_alone(line: str) -> bool:
+    """A short line in title case (or of at most three words) that does not run on."""
+    words = line.split()
+    if not words or len(words) > _SHORT_LINE_WORDS or _RUNS_ON.search(line):
+        return False
+    if len(words) <= 3:
+        return True
+    alpha = [w for w in words if w[0].isalpha()]
+    capitalised = sum(w[0].isupper() for w in alpha)
+    return bool(alpha) and capitalised >= 0.6 * len(alpha)

@@ -46,7 +46,10 @@ CSS = """
   background: transparent; }
 .rag-cite:hover { background: var(--color-accent-soft); }
 .rag-passage { white-space: pre-wrap; line-height: 1.5; }
-.rag-passage mark { background: #ffe58a; padding: 0 2px; }
+/* The highlight sets its own text colour: inheriting the dark theme's light text on the
+   light yellow would fall far below a 4.5:1 contrast (tests/ui/test_browser.py checks both). */
+.rag-passage mark, .rag-context mark { background: #ffe58a; color: #1f1f1f; padding: 0 2px; }
+.rag-confidence { font-size: 0.85em; margin-top: 0.3em; color: var(--body-text-color-subdued); }
 .rag-citation { margin-bottom: 0.8em; border-left: 3px solid transparent; padding-left: 6px; }
 .rag-citation.rag-selected { border-left-color: var(--color-accent); background: var(--color-accent-soft); }
 .rag-context summary { font-size: 0.85em; cursor: pointer; }

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.answering.selection import LABEL_MEANINGS
 from rag.models import Answer, Citation, Passage
 from service import page_image, source_context
 
@@ -73,11 +74,25 @@ def _turn_html(i: int, turn: Turn) -> str:
         kind = "rag-refused" if turn.answer.refused else "rag-answered"
         body = (
             f"<div class='rag-bot {kind}'>{answer_html(turn.answer.answer, i, cited)}"
+            f"{confidence_html(turn.answer)}"
             f"{_warnings_html(turn.answer)}{_timing_html(turn.answer)}</div>"
         )
     else:
         body = f"<div class='rag-bot rag-streaming'>{escape(turn.text)}<span class='rag-cursor'>▍</span></div>"
     return f"<div class='rag-turn' id='turn-{i}'>{user}{body}</div>"
+
+
+def confidence_html(answer: Answer) -> str:
+    """The confidence label with its one-line meaning (nothing for a refusal)."""
+    label = answer.confidence_label
+    if answer.refused or label is None:
+        return ""
+    meaning = LABEL_MEANINGS.get(label, "")
+    value = "" if answer.confidence is None else f" ({answer.confidence:.2f})"
+    return (
+        f"<div class='rag-confidence rag-confidence-{escape(label)}'>"
+        f"<b>{escape(label)} confidence</b>{escape(value)}: {escape(meaning)}</div>"
+    )
 
 
 def _warnings_html(answer: Answer) -> str:
@@ -101,18 +116,35 @@ def evidence_html(answer: Answer | None, *, turn: int = 0, selected: int | None 
     shown = selected if selected is not None else answer.citations[0].id
     for c in answer.citations:
         page = f" · page {c.page}" if c.page is not None else ""
-        verdict = "supported" if c.supported else "not supported"
+        verdict = _verdict(answer, c)
         chosen = " rag-selected" if c.id == selected else ""
         cards.append(
             f"<details class='rag-citation{chosen}' id='citation-{c.id}' data-turn='{turn}' open>"
             f"<summary><b>[{c.id}]</b> <span class='rag-source' title='{escape(c.source)}'>"
             f"{escape(Path(c.source).name)}</span>{escape(page)}"
-            f" · score {c.score:.3f} · <span class='rag-verdict rag-{verdict.replace(' ', '-')}'>"
-            f"{verdict}</span> ({c.support_score:.2f})</summary>"
+            f" · {escape(relevance_text(c.rank, c.relevance))}"
+            f" · <span class='rag-verdict rag-{'supported' if c.supported else 'not-supported'}'>"
+            f"{escape(verdict)}</span> ({c.support_score:.2f})</summary>"
             f"<div class='rag-passage'>{passage_html(c)}</div>"
             f"{page_html(c) if c.id == shown else ''}{context_html(c)}</details>"
         )
     return "\n".join(cards)
+
+
+def relevance_text(rank: int, relevance: float | None) -> str:
+    """Rank and a relevance a person can read (not the fusion score)."""
+    parts = [f"rank {rank}"] if rank else []
+    if relevance is not None:
+        parts.append(f"relevance {relevance:.0%}")
+    return " · ".join(parts)
+
+
+def _verdict(answer: Answer, citation: Citation) -> str:
+    """Extractive: whether the quoted sentence answers the question; LLM: whether the passage
+    backs the claim that cites it."""
+    if answer.backend == "extractive":
+        return "answers the question" if citation.supported else "may not answer it"
+    return "supported" if citation.supported else "not supported"
 
 
 def page_html(citation: Citation) -> str:
@@ -157,7 +189,8 @@ def _closest_html(passages: Sequence[Passage]) -> str:
         return head
     cards = "".join(
         f"<details class='rag-closest'><summary>{escape(Path(p.source).name)}"
-        f"{escape(f' · page {p.page}' if p.page is not None else '')} · score {p.score:.3f}"
+        f"{escape(f' · page {p.page}' if p.page is not None else '')}"
+        f"{escape(' · ' + relevance_text(p.rank, p.relevance) if p.rank else '')}"
         f"</summary><div class='rag-passage'>{escape(p.text)}</div></details>"
         for p in passages
     )

@@ -17,6 +17,7 @@ class Evidence:
     end: int
     score: float
     supported: bool
+    relevance: float = 0.0
 
 
 class CitationBook:
@@ -48,6 +49,8 @@ class CitationBook:
             support_score=round(evidence.score, 4),
             highlight_start=evidence.start,
             highlight_end=evidence.end,
+            rank=p.rank,
+            relevance=round(evidence.relevance, 4),
             bbox=span_bbox(p.boxes, evidence.start, evidence.end),
         )
         self._by_chunk[p.chunk_id] = citation
