@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from cli.output import display_source
+from cli.batch import run_batch
+from cli.output import display_source, escape_control, json_line
 from rag.answering.base import AnswerDelta
 from rag.engine import check_question
-from rag.errors import InputError, LLMError
+from rag.errors import InputError, StoreUnavailableError
 from rag.models import Answer
 from rag.settings import Settings
 from service import LibraryService, build_services
@@ -29,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         strict=args.strict,
     )
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print(json_line(report.to_json()))
     else:
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, "
@@ -39,7 +38,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
         for kind in ("warnings", "skipped", "failed"):
             for item in getattr(report, kind):
-                print(f"{kind.rstrip('s')}: {item['path']}: {item['reason']}", file=sys.stderr)
+                if report.error is not None and item["reason"].startswith("not written"):
+                    continue  # said once, in the error below
+                line = f"{kind.rstrip('s')}: {display_source(item['path'])}: {item['reason']}"
+                print(escape_control(line), file=sys.stderr)
+    if report.error is not None:
+        print(escape_control(f"error: {report.error}"), file=sys.stderr)
+        return StoreUnavailableError.exit_code
     return 0 if report.ok else 1
 
 
@@ -50,45 +55,23 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is not None and args.question:
+        raise InputError("give either a question or --batch FILE, not both")
     if args.batch is None:
         check_question(args.question or "")
-    elif args.question:
-        raise InputError("give either a question or --batch FILE, not both")
-    questions = list(read_batch(args.batch)) if args.batch else [args.question]
     chat = build_services(settings).chat
-    for question in questions:
-        if args.json:
-            try:
-                answer = chat.ask(question).to_json()
-            except (InputError, LLMError) as exc:  # one failed line does not stop a batch
-                if args.batch is None:
-                    raise
-                answer = {"question": question, "error": str(exc)}
-            print(json.dumps(answer, ensure_ascii=False), flush=True)
-        else:
-            print_answer(chat.stream(question), stream=args.stream, out=sys.stdout)
+    if args.batch is not None:
+        return run_batch(
+            args.batch,
+            chat,
+            as_json=args.json,
+            print_answer=lambda q: print_answer(chat.stream(q), stream=args.stream, out=sys.stdout),
+        )
+    if args.json:
+        print(json_line(chat.ask(args.question).to_json()), flush=True)
+    else:
+        print_answer(chat.stream(args.question), stream=args.stream, out=sys.stdout)
     return 0
-
-
-def read_batch(path: Path) -> Iterator[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the questions file {path}: {exc}") from None
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
-            try:
-                record: Any = json.loads(line)
-                yield str(record["question"])
-            except (ValueError, KeyError, TypeError):
-                raise InputError(
-                    f"{path}:{number}: not a JSON object with a 'question' field"
-                ) from None
-        else:
-            yield line
 
 
 def print_answer(events: Iterator[AnswerDelta | Answer], *, stream: bool, out: TextIO) -> None:
@@ -97,25 +80,25 @@ def print_answer(events: Iterator[AnswerDelta | Answer], *, stream: bool, out: T
         if isinstance(event, Answer):
             answer = event
         elif stream:
-            out.write(event.text)
+            out.write(escape_control(event.text, keep_newlines=True))
             out.flush()
     assert answer is not None
-    out.write("\n" if stream else answer.answer + "\n")
+    out.write("\n" if stream else escape_control(answer.answer, keep_newlines=True) + "\n")
     for warning in answer.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(escape_control(f"warning: {warning}"), file=sys.stderr)
     if answer.refused:
         return
     out.write("\nSources:\n")
     for c in answer.citations:
         page = f", page {c.page}" if c.page is not None else ""
         out.write(f"[{c.id}] {display_source(c.source)}{page} (score {c.score:.3f})\n")
-        out.write("    " + " ".join(c.text.split()) + "\n")
+        out.write("    " + escape_control(" ".join(c.text.split())) + "\n")
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     docs = LibraryService(settings).documents()
     if args.json:
-        print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
+        print(json_line([asdict(d) for d in docs]))
         return 0
     for d in docs:
         pages = f"{d.pages:4d} pages" if d.pages else "         "

@@ -50,6 +50,7 @@ class Citation:
     support_score: float = 0.0
     highlight_start: int | None = None
     highlight_end: int | None = None
+    doc_id: str = ""  # hash of the file's bytes when ingested (the surrounding-text check)
 
     @property
     def highlight(self) -> str:
@@ -59,6 +60,18 @@ class Citation:
         return self.text[
             self.highlight_start - self.start_char : self.highlight_end - self.start_char
         ]
+
+
+# How a removed sentence is reported in ``Answer.warnings`` (the UI shows those struck out).
+REMOVED_PREFIX = "removed a sentence: "
+
+
+@dataclass
+class RemovedSentence:
+    """A sentence of an LLM answer that was not shown, and why (no passage supports it)."""
+
+    text: str
+    reason: str
 
 
 @dataclass
@@ -75,6 +88,8 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     # The stand-alone question used for retrieval, when a follow-up was rewritten.
     rewritten_question: str | None = None
+    # LLM answers: sentences withheld because no passage supports them.
+    removed: list[RemovedSentence] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,6 +100,7 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "warnings": list(self.warnings),
+            "removed": [asdict(r) for r in self.removed],
             **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
             **({"closest": [asdict(p) for p in self.retrieved]} if self.refused else {}),
         }

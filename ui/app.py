@@ -19,6 +19,8 @@ import gradio as gr
 
 from rag.errors import InputError
 from rag.settings import Settings
+from ui.auth import middleware as auth_middleware
+from ui.auth import throttled_auth
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
@@ -49,6 +51,7 @@ CSS = """
 .rag-context-text { color: var(--body-text-color-subdued); }
 .rag-in-passage { color: var(--body-text-color); }
 .rag-not-supported { color: #b91c1c; }
+.rag-removed { color: var(--body-text-color-subdued); font-size: 0.9em; margin-top: 0.3em; }
 .rag-warning { color: #92400e; font-size: 0.9em; margin-top: 0.3em; }
 .rag-closest { opacity: 0.8; }
 .rag-sources td, .rag-sources th { padding: 2px 10px; text-align: left; }
@@ -169,11 +172,15 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
 
 
 def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by default."""
+    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by default.
+
+    ``--auth`` logins go through a throttle (backoff after failures, per user and address)."""
+    pair = parse_auth(auth)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
-        "auth": parse_auth(auth),
+        "auth": throttled_auth(*pair) if pair else None,
+        "app_kwargs": {"middleware": auth_middleware()},
         "show_error": False,
         "max_file_size": int(settings.max_file_mb * 1_000_000),
         "css": CSS,

@@ -46,6 +46,7 @@ class CitationBook:
             support_score=round(evidence.score, 4),
             highlight_start=evidence.start,
             highlight_end=evidence.end,
+            doc_id=p.doc_id,
         )
         self._by_chunk[p.chunk_id] = citation
         return citation.id
