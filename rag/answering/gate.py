@@ -45,6 +45,7 @@ class SentenceGate:
         self.raw = ""  # everything the model said
         self._pending = ""  # raw text not judged yet
         self._kept = 0
+        self._gap = " "  # the whitespace after the last kept sentence, shown before the next
 
     @property
     def cited_any(self) -> bool:
@@ -77,11 +78,12 @@ class SentenceGate:
         out = ""
         for segment in _segments(text):
             if self._accept(segment):
-                rewritten = self.rewriter.feed(segment) + self.rewriter.finish()
-                if not self._kept:
-                    rewritten = rewritten.lstrip()
-                self._kept += 1
+                rewritten = (self.rewriter.feed(segment) + self.rewriter.finish()).strip()
+                if self._kept:
+                    out += self._gap
                 out += rewritten
+                self._kept += 1
+                self._gap = segment[len(segment.rstrip()) :] or " "
         return out
 
     def _accept(self, segment: str) -> bool:
