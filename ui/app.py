@@ -7,6 +7,7 @@ and retrieval and answering stay in :mod:`rag`.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,7 +151,8 @@ def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool
 
         add.click(on_add, [files, collection, turns], [status, files, turns, transcript],
                   concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                  ).then(chat.documents_view, [collection], docs_out)  # fmt: skip
+                  ).then(chat.documents_view, [collection], docs_out,
+                         api_visibility="private")  # fmt: skip
 
         def on_remove(s: str | None, c: str, t: list[Turn]) -> tuple[Any, ...]:
             html, new_turns = chat.remove(s, c, t)
@@ -158,7 +160,8 @@ def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool
 
         remove.click(on_remove, [to_remove, collection, turns], [status, turns, transcript],
                      concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                     ).then(chat.documents_view, [collection], docs_out)  # fmt: skip
+                     ).then(chat.documents_view, [collection], docs_out,
+                            api_visibility="private")  # fmt: skip
     return app
 
 
@@ -187,7 +190,35 @@ def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any
     }
 
 
+def check_port_free(host: str, port: int) -> None:
+    """One clear line for a busy port, before the models load (Gradio's own error is a long
+    traceback that suggests an environment variable)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise InputError(f"cannot use the host {host!r}: {exc.strerror or exc}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            raise InputError(
+                f"port {port} on {host} is in use (another program, or another `rag ui`); "
+                f"start on another port with --port, e.g. --port {port + 1}"
+            ) from None
+
+
 def launch(settings: Settings, *, auth: str | None = None, upload_root: Path | None = None) -> None:
     options = launch_options(settings, auth)
+    check_port_free(settings.host, settings.port)
     app = build_app(settings, upload_root, warm=True)
-    app.queue(default_concurrency_limit=ASK_CONCURRENCY).launch(theme=gr.themes.Soft(), **options)
+    queued = app.queue(default_concurrency_limit=ASK_CONCURRENCY)
+    try:
+        queued.launch(theme=gr.themes.Soft(), **options)
+    except OSError as exc:  # taken between the check and the start
+        if "port" not in str(exc).lower():
+            raise
+        raise InputError(
+            f"port {settings.port} on {settings.host} is in use; start on another port with --port"
+        ) from None
