@@ -28,7 +28,10 @@ from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
 
 log = logging.getLogger(__name__)
 
-ASK_CONCURRENCY = 4
+# Threads answering questions at once. Most of an LLM answer is waiting on the server, and
+# LLM answers are limited per collection by ChatApp's slots, so a hung model on one
+# collection leaves threads for extractive answers and for the other collections.
+ASK_CONCURRENCY = 16
 
 CSS = """
 #rag-transcript { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px; }
