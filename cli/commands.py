@@ -14,6 +14,7 @@ from rag.answering.base import AnswerDelta
 from rag.engine import check_question
 from rag.errors import InputError, StoreUnavailableError
 from rag.models import Answer
+from rag.priority import lower_process_priority
 from rag.settings import Settings
 from service import LibraryService, build_services
 
@@ -21,6 +22,7 @@ from service import LibraryService, build_services
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when every file was ingested or left out on purpose, 1 when any file failed."""
     paths = args.paths or ([] if args.prune else ["seeds"])
+    lower_process_priority()  # a serving process beside this one answers first
     report = LibraryService(settings).ingest(
         paths,
         progress=sys.stderr.isatty() and not args.json,

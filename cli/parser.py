@@ -78,4 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
     bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
     bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
+    bench.add_argument(
+        "--during-ingest",
+        action="store_true",
+        help="only measure ask latency idle vs while an ingest runs beside it",
+    )
     return parser

@@ -59,6 +59,17 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.queries < 1 or args.cold_runs < 1:
         raise InputError("--queries and --cold-runs must be at least 1")
     logging.getLogger("eval.bench").setLevel(logging.INFO)
+    if args.during_ingest:
+        import json
+
+        from eval.bench import during_ingest
+
+        found = during_ingest.run_during_ingest(args.out, queries=args.queries)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "during_ingest.json").write_text(json.dumps(found, indent=2) + "\n")
+        print(during_ingest.markdown(found))
+        print(f"wrote {args.out / 'during_ingest.json'}")
+        return 0
     results = run_bench(
         sizes, args.out, queries=args.queries, cold_runs=args.cold_runs,
         keep_stores=args.keep_stores,

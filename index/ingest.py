@@ -24,6 +24,7 @@ from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, so
 from rag.catalog import StoredVersion
 from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk
+from rag.priority import background_work
 from rag.settings import Settings
 from rag.store import Store
 
@@ -157,7 +158,8 @@ def _write(
         step = settings.embed_batch_size
         for start in range(0, len(queue), step):
             window = queue[start : start + step]
-            embedded = embed_model.get_text_embedding_batch([c.text for c in window])
+            with background_work():  # answers in this process go first (rag.priority)
+                embedded = embed_model.get_text_embedding_batch([c.text for c in window])
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush(window)
             bar.advance(len(window), files=f"{done}/{len(jobs)}")
