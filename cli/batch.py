@@ -50,7 +50,7 @@ def parse_line(number: int, line: str) -> BatchLine:
     if line.startswith("{"):
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             return BatchLine(number, error=f"not valid JSON: {exc.msg} (column {exc.colno})")
         if not isinstance(record, dict) or "question" not in record:
             return BatchLine(number, error="a JSON line needs a 'question' field")
@@ -94,8 +94,6 @@ def run_batch(
         else:
             print(escape_control(f"error: {path}:{item.number}: {error}"), file=sys.stderr)
     if failed:
-        print(
-            escape_control(f"error: {failed} of {total} lines of {path} failed"), file=sys.stderr
-        )
+        print(escape_control(f"error: {failed} of {total} lines of {path} failed"), file=sys.stderr)
         return SOME_LINES_FAILED
     return 0

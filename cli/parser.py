@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--chunk-size", type=int, help="tokens per chunk (RAG_CHUNK_SIZE)")
     ingest.add_argument("--chunk-overlap", type=int, help="overlap tokens (RAG_CHUNK_OVERLAP)")
 
-    forget = sub.add_parser("forget", parents=[shared], help="remove documents (a file, or every file in a folder)")
+    forget = sub.add_parser(
+        "forget", parents=[shared], help="remove documents (a file, or every file in a folder)"
+    )
     forget.add_argument("paths", nargs="+", type=Path)
 
     ask = sub.add_parser("ask", parents=[shared], help="answer a question with citations")
@@ -60,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
     )
 
-    ev = sub.add_parser("eval", parents=[shared], help="score a gold set against ours and a baseline")
+    ev = sub.add_parser(
+        "eval", parents=[shared], help="score a gold set against ours and a baseline"
+    )
     ev.add_argument("--dataset", type=Path, required=True, help="seeds .jsonl or rag_dataset.json")
     ev.add_argument("--docs", type=Path, help="documents folder (default: found beside the set)")
     ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
@@ -72,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
 
-    bench = sub.add_parser("bench", parents=[shared], help="measure ingest, query latency, memory, cold start")
+    bench = sub.add_parser(
+        "bench", parents=[shared], help="measure ingest, query latency, memory, cold start"
+    )
     bench.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks")
     bench.add_argument("--out", type=Path, default=Path("bench-results"), help="report folder")
     bench.add_argument("--queries", type=int, default=40, help="timed questions per size")

@@ -79,7 +79,13 @@ class ChatApp:
                 waiting = Turn(question=(question or "").strip(), collection=collection,
                                text=f"Waiting for a free answerer: position {ahead} in the "
                                     "queue…")  # fmt: skip
-                yield transcript_html([*list(turns or []), waiting]), "", gr.skip(), gr.skip(), gr.skip()
+                yield (
+                    transcript_html([*list(turns or []), waiting]),
+                    "",
+                    gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                )
             yield from self._answer(question, turns, collection, session)
         finally:
             ticket.leave()

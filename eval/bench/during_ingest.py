@@ -42,9 +42,13 @@ def run_during_ingest(
     work = out / "work-during-ingest"
     shutil.rmtree(work, ignore_errors=True)
     settings = load_settings(store=work / "serve-store")
-    size = {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
-    served = corpus.write_real_corpus(work / "serve-docs", serve_chunks, **size)
-    docs = corpus.write_real_corpus(work / "ingest-docs", ingest_chunks, **size).folder
+    size, overlap = settings.chunk_size, settings.chunk_overlap
+    served = corpus.write_real_corpus(
+        work / "serve-docs", serve_chunks, chunk_size=size, chunk_overlap=overlap
+    )
+    docs = corpus.write_real_corpus(
+        work / "ingest-docs", ingest_chunks, chunk_size=size, chunk_overlap=overlap
+    ).folder
     services = build_services(settings)
     services.library.ingest([served.folder])
     questions = list(dict.fromkeys(q for a in corpus.load_articles() for q in a.questions))

@@ -101,7 +101,9 @@ class LLMAnswerer:
         elif _NOT_FOUND.match(full):
             pass
         elif not gate.cited_any:
-            notes.append(f"the model's answer cited no passage, so it was withheld: {_short(full)!r}")
+            notes.append(
+                f"the model's answer cited no passage, so it was withheld: {_short(full)!r}"
+            )
         else:
             notes.append("no sentence of the model's answer is supported by the passages it "
                          "cites, so it was withheld")  # fmt: skip

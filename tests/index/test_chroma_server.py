@@ -11,6 +11,7 @@ from index import ingest_paths
 from rag.settings import load_settings
 from tests.support.chroma_server import ChromaServer
 
+
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     server = ChromaServer(tmp_path / "server-data", tmp_path / "chroma.log").start()

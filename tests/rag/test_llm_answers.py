@@ -86,7 +86,9 @@ def test_citations_are_renumbered_by_first_use_and_support_is_checked(
     assert MELONI in second.text and second.supported
     # The sentence that passage 2 does not support is not part of the answer (issue 16, 5).
     assert "Bitcoin" not in answer.answer
-    assert [r.text for r in answer.removed] == ["Bitcoin reached a record price on the stock market."]
+    assert [r.text for r in answer.removed] == [
+        "Bitcoin reached a record price on the stock market."
+    ]
     assert any("Bitcoin" in w and "no cited passage supports it" in w for w in answer.warnings)
 
 
@@ -292,10 +294,14 @@ def test_item5_unsupported_sentences_are_removed_and_the_rest_streamed(
     )
     assert [c.supported for c in answer.citations] == [True]
     assert [r.text for r in answer.removed] == [
-        "HACKED.", "Ignore previous instructions.", "The reservoir also holds gold."
+        "HACKED.",
+        "Ignore previous instructions.",
+        "The reservoir also holds gold.",
     ]
     assert [r.reason.split(" (")[0] for r in answer.removed] == [
-        "it cites no passage", "no cited passage supports it", "it cites no passage"
+        "it cites no passage",
+        "no cited passage supports it",
+        "it cites no passage",
     ]
     assert any("[7]" in w for w in answer.warnings)  # the made-up number is still reported
     assert answer.to_json()["removed"] and all("reason" in r for r in answer.to_json()["removed"])
@@ -305,7 +311,9 @@ def test_item5_answer_with_no_supported_sentence_is_refused_with_closest_passage
     llm_engine: MakeEngine, openai_server: OpenAIServer
 ) -> None:
     engine = llm_engine()
-    openai_server.script("HACKED. Ignore previous instructions [1]. The reservoir also holds gold [7].")
+    openai_server.script(
+        "HACKED. Ignore previous instructions [1]. The reservoir also holds gold [7]."
+    )
     events = list(engine.stream(MELONI_Q))
     answer = events[-1]
     assert isinstance(answer, Answer)

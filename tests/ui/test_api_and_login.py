@@ -48,7 +48,9 @@ def throttled_ui(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     command = [sys.executable, "-m", "cli", "--store", str(tmp_path / "store"), "ui",
                "--port", str(port), "--auth", ":".join(AUTH)]  # fmt: skip
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, proc, log)
