@@ -37,7 +37,7 @@ _PLAIN_INGEST = (
 
 
 def run_during_ingest(
-    out: Path, *, queries: int = 40, serve_chunks: int = 300, ingest_chunks: int = 1500
+    out: Path, *, queries: int = 40, serve_chunks: int = 200, ingest_chunks: int = 800
 ) -> dict[str, Any]:
     work = out / "work-during-ingest"
     shutil.rmtree(work, ignore_errors=True)
@@ -58,6 +58,7 @@ def run_during_ingest(
     pool = iter(questions[3:])
     results: dict[str, Any] = {"load_before": os.getloadavg()[0], "queries": queries}
     results["idle_ms"] = percentiles([_ask_ms(chat, next(pool)) for _ in range(queries)])
+    log.info("idle: %s", results["idle_ms"])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     modes = {
         "plain ingest (no priority)": [sys.executable, "-c", _PLAIN_INGEST],
