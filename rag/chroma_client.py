@@ -3,6 +3,7 @@ that cannot be reached (:class:`StoreUnavailableError`) from a collection that i
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -11,6 +12,12 @@ from rag.settings import scrub_url
 
 if TYPE_CHECKING:
     from rag.settings import Settings
+
+# Chroma builds one shared "system" per store path on first use, and two threads doing that
+# at once break it ("'RustBindingsAPI' object has no attribute 'bindings'"): a server's
+# first requests and its warm-up thread open the store together, so clients are made one
+# at a time.
+_CLIENT_LOCK = threading.Lock()
 
 
 def is_connection_error(exc: BaseException) -> bool:
@@ -46,12 +53,13 @@ def make_client(settings: Settings, *, create: bool) -> Any:
                 f"RAG_CHROMA_URL must look like http://host:port, got {url.geturl()!r}"
             )
         try:
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
+            with _CLIENT_LOCK:
+                return chromadb.HttpClient(
+                    host=url.hostname,
+                    port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https",
+                    settings=chroma_settings,
+                )
         except Exception as exc:
             raise StoreUnavailableError(
                 f"cannot reach the Chroma server at {scrub_url(settings.chroma_url)}: {exc}"
@@ -62,6 +70,7 @@ def make_client(settings: Settings, *, create: bool) -> Any:
     if path.exists() and not path.is_dir():
         raise ConfigError(f"the store path {path} is a file, not a directory")
     try:
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        with _CLIENT_LOCK:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
         raise RagError(f"cannot open the store at {path}: {exc}") from None

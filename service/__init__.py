@@ -16,7 +16,7 @@ from rag.settings import Settings
 from service.chat import ChatService
 from service.evidence import Context, source_context
 from service.library import LibraryService
-from service.uploads import UploadResult, safe_upload_name
+from service.uploads import UploadedFile, UploadResult, safe_upload_name
 
 __all__ = [
     "ChatService",
@@ -26,6 +26,7 @@ __all__ = [
     "LibraryService",
     "Services",
     "UploadResult",
+    "UploadedFile",
     "build_services",
     "safe_upload_name",
     "source_context",

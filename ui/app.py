@@ -7,11 +7,10 @@ and retrieval and answering stay in :mod:`rag`.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rag  # noqa: F401  (offline guards before gradio is imported)
 
@@ -20,11 +19,14 @@ import gradio as gr
 
 from rag.errors import InputError
 from rag.settings import Settings
-from ui.auth import middleware as auth_middleware
-from ui.auth import throttled_auth
+from service import Services
+from ui.auth import ClientAddressMiddleware, throttled_auth
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,15 @@ watch('value', () => {
 """
 
 
-def build_app(settings: Settings, upload_root: Path | None = None, *, warm: bool = False) -> Any:
-    chat = ChatApp(settings, upload_root)
+def build_app(
+    settings: Settings,
+    upload_root: Path | None = None,
+    *,
+    warm: bool = False,
+    services: Services | None = None,
+) -> Any:
+    """The Blocks app; ``services`` shares a process's services (e.g. with the HTTP API)."""
+    chat = ChatApp(settings, upload_root, services)
     if warm:
         threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
     with gr.Blocks(title="Document Q&A") as app:
@@ -178,50 +187,33 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
 
 
 def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by default.
-
-    ``--auth`` logins go through a throttle (backoff after failures, per user and address)."""
+    """Keyword arguments for mounting the UI: bind where the settings say (127.0.0.1 by
+    default), login (throttled: backoff after failures, per user and address), upload limit,
+    style."""
     pair = parse_auth(auth)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
         "auth": throttled_auth(*pair) if pair else None,
-        "app_kwargs": {"middleware": auth_middleware()},
         "show_error": False,
         "max_file_size": int(settings.max_file_mb * 1_000_000),
         "css": CSS,
     }
 
 
-def check_port_free(host: str, port: int) -> None:
-    """One clear line for a busy port, before the models load (Gradio's own error is a long
-    traceback that suggests an environment variable)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise InputError(f"cannot use the host {host!r}: {exc.strerror or exc}") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError:
-            raise InputError(
-                f"port {port} on {host} is in use (another program, or another `rag ui`); "
-                f"start on another port with --port, e.g. --port {port + 1}"
-            ) from None
-
-
-def launch(settings: Settings, *, auth: str | None = None, upload_root: Path | None = None) -> None:
+def mount(
+    parent: FastAPI,
+    settings: Settings,
+    services: Services,
+    *,
+    auth: str | None = None,
+    upload_root: Path | None = None,
+) -> FastAPI:
+    """Mount the UI at ``/`` of ``parent`` (the HTTP API's app), sharing its services; the
+    models load in the background at start."""
     options = launch_options(settings, auth)
-    check_port_free(settings.host, settings.port)
-    app = build_app(settings, upload_root, warm=True)
-    queued = app.queue(default_concurrency_limit=ASK_CONCURRENCY)
-    try:
-        queued.launch(theme=gr.themes.Soft(), **options)
-    except OSError as exc:  # taken between the check and the start
-        if "port" not in str(exc).lower():
-            raise
-        raise InputError(
-            f"port {settings.port} on {settings.host} is in use; start on another port with --port"
-        ) from None
+    if options["auth"] is not None:
+        parent.add_middleware(ClientAddressMiddleware)  # the login throttle's client address
+    blocks = build_app(settings, upload_root, warm=True, services=services)
+    blocks.queue(default_concurrency_limit=ASK_CONCURRENCY)
+    return gr.mount_gradio_app(parent, blocks, path="/", theme=gr.themes.Soft(), **options)

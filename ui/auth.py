@@ -1,7 +1,7 @@
 """The ``--auth user:password`` login of the UI, with backoff after failed attempts.
 
 Gradio calls an auth function with the user name and password only; the client address
-comes from a small ASGI middleware that notes it for the login request (a context variable,
+comes from a small ASGI middleware (added to the served app) that notes it for the request (a context variable,
 set in the request's own task). Failures go through :class:`service.throttle.LoginThrottle`:
 after a few in a row, further attempts for that user or from that address are refused without
 checking the password, for a delay that doubles each time.
@@ -51,9 +51,3 @@ def throttled_auth(
         return guard.attempt(given_user, _client_address.get(), matches)
 
     return check
-
-
-def middleware() -> list[Any]:
-    from starlette.middleware import Middleware  # with gradio, deferred like it
-
-    return [Middleware(ClientAddressMiddleware)]

@@ -37,21 +37,27 @@ _PLAIN_INGEST = (
 
 
 def run_during_ingest(
-    out: Path, *, queries: int = 40, serve_chunks: int = 200, ingest_chunks: int = 800
+    out: Path,
+    source: Path,
+    *,
+    queries: int = 40,
+    serve_chunks: int = 200,
+    ingest_chunks: int = 800,
 ) -> dict[str, Any]:
+    """``source``: COVID-QA's SQuAD file (corpus and questions)."""
     work = out / "work-during-ingest"
     shutil.rmtree(work, ignore_errors=True)
     settings = load_settings(store=work / "serve-store")
     size, overlap = settings.chunk_size, settings.chunk_overlap
     served = corpus.write_real_corpus(
-        work / "serve-docs", serve_chunks, chunk_size=size, chunk_overlap=overlap
+        work / "serve-docs", serve_chunks, chunk_size=size, chunk_overlap=overlap, source=source
     )
     docs = corpus.write_real_corpus(
-        work / "ingest-docs", ingest_chunks, chunk_size=size, chunk_overlap=overlap
+        work / "ingest-docs", ingest_chunks, chunk_size=size, chunk_overlap=overlap, source=source
     ).folder
     services = build_services(settings)
     services.library.ingest([served.folder])
-    questions = list(dict.fromkeys(q for a in corpus.load_articles() for q in a.questions))
+    questions = list(dict.fromkeys(q for a in corpus.load_articles(source) for q in a.questions))
     chat = services.chat
     for q in questions[:3]:  # warm-up: model, BM25, torch caches
         chat.ask(q)
