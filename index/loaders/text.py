@@ -13,7 +13,7 @@ from index.loaders.base import LoadedDocument, LoadedPage, LoadError
 
 _CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
 _MAX_CONTROL_RATIO = 0.05
-_MAX_STRAY_NUL_RATIO = 0.01  # more NUL bytes than this (and not UTF-16) is binary data
+_MAX_STRAY_NUL_RATIO = 0.001  # more NUL bytes than this (and not UTF-16) is binary data
 _UTF16_NUL_SHARE = 0.3  # ASCII-heavy UTF-16: at least this share of one byte parity is NUL
 
 
