@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import routes_ask, routes_documents, routes_openai
 from api.errors import ApiError, install_error_handlers
+from api.limits import UploadSizeLimit
 from rag.settings import Settings
 from service import Services, build_services
 
@@ -21,12 +22,21 @@ Errors are `{"error": {"message", "type", "code"}}` with status 400, 404, 413 or
 """
 
 
-def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
-    """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the UI)."""
+def create_app(
+    settings: Settings,
+    services: Services | None = None,
+    *,
+    auth: tuple[str, str] | None = None,
+) -> FastAPI:
+    """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the
+    UI); ``auth`` (user, password) is required of every caller when given (see
+    :func:`api.deps.current_caller`)."""
     app = FastAPI(title="rag-chat API", version="1", description=DESCRIPTION,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
     app.state.services = services or build_services(settings)
+    app.state.auth = auth
     install_error_handlers(app)
+    app.add_middleware(UploadSizeLimit, max_file_mb=settings.max_file_mb)
     app.include_router(routes_openai.router)
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)

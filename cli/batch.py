@@ -70,7 +70,7 @@ def run_batch(
     chat: ChatService,
     *,
     as_json: bool,
-    print_answer: Callable[[str], None],
+    print_answer: Callable[[str], object],
 ) -> int:
     """Answer every good line; report each bad one. Returns the exit code."""
     failed = 0

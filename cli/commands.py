@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict
-from typing import TextIO
 
 from cli.batch import run_batch
-from cli.output import display_source, escape_control, json_line
-from rag.answering.base import AnswerDelta
+from cli.output import display_source, escape_control, json_line, print_answer
 from rag.engine import check_question
 from rag.errors import InputError, StoreUnavailableError
-from rag.models import Answer
 from rag.priority import lower_process_priority
 from rag.settings import Settings
 from service import LibraryService, build_services
@@ -67,34 +63,15 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             args.batch,
             chat,
             as_json=args.json,
-            print_answer=lambda q: print_answer(chat.stream(q), stream=args.stream, out=sys.stdout),
+            print_answer=lambda q: print_answer(
+                chat.stream(q), stream=args.stream, out=sys.stdout, full=args.full
+            ),
         )
     if args.json:
         print(json_line(chat.ask(args.question).to_json()), flush=True)
     else:
-        print_answer(chat.stream(args.question), stream=args.stream, out=sys.stdout)
+        print_answer(chat.stream(args.question), stream=args.stream, out=sys.stdout, full=args.full)
     return 0
-
-
-def print_answer(events: Iterator[AnswerDelta | Answer], *, stream: bool, out: TextIO) -> None:
-    answer: Answer | None = None
-    for event in events:
-        if isinstance(event, Answer):
-            answer = event
-        elif stream:
-            out.write(escape_control(event.text, keep_newlines=True))
-            out.flush()
-    assert answer is not None
-    out.write("\n" if stream else escape_control(answer.answer, keep_newlines=True) + "\n")
-    for warning in answer.warnings:
-        print(escape_control(f"warning: {warning}"), file=sys.stderr)
-    if answer.refused:
-        return
-    out.write("\nSources:\n")
-    for c in answer.citations:
-        page = f", page {c.page}" if c.page is not None else ""
-        out.write(f"[{c.id}] {display_source(c.source)}{page} (score {c.score:.3f})\n")
-        out.write("    " + escape_control(" ".join(c.text.split())) + "\n")
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:

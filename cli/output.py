@@ -1,5 +1,5 @@
-"""What the CLI prints: sources relative to the working directory, control characters escaped,
-quiet libraries.
+"""What the CLI prints: answers with their sources, sources relative to the working
+directory, control characters escaped, quiet libraries.
 
 Every string that reaches the terminal from outside (file names, document text, answers,
 error messages that quote them) goes through :func:`escape_control` or :func:`json_line`, so
@@ -14,8 +14,16 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from rag.answering.base import AnswerDelta
+from rag.answering.selection import LABEL_MEANINGS
+from rag.models import Answer, Citation
+
+CLOSEST_SHOWN = 3  # passages listed under a refusal
+SNIPPET_CHARS = 240
 
 # C0 and C1 controls, DEL, and the bidirectional/zero-width format characters that can make
 # text display as something else (U+202E "right-to-left override" and friends).
@@ -95,3 +103,74 @@ def quiet_libraries(debug: bool) -> None:
     transformers = sys.modules.get("transformers")
     if transformers is not None:
         transformers.utils.logging.disable_progress_bar()
+
+
+def print_answer(
+    events: Iterator[AnswerDelta | Answer], *, stream: bool, out: TextIO, full: bool = False
+) -> Answer:
+    """The answer, its confidence label with the label's meaning, then per source its
+    file:page, rank, relevance and the sentence that supports the answer (``full``: the whole
+    passage). A refusal lists the closest passages instead."""
+    answer: Answer | None = None
+    for event in events:
+        if isinstance(event, Answer):
+            answer = event
+        elif stream:
+            out.write(escape_control(event.text, keep_newlines=True))
+            out.flush()
+    assert answer is not None
+    out.write("\n" if stream else escape_control(answer.answer, keep_newlines=True) + "\n")
+    for warning in answer.warnings:
+        print(escape_control(f"warning: {warning}"), file=sys.stderr)
+    if answer.refused:
+        closest = answer.retrieved[:CLOSEST_SHOWN]
+        if closest:
+            out.write("\nClosest passages (not used):\n")
+            for n, p in enumerate(closest, 1):
+                out.write(
+                    f"  {n}. {_where(p.source, p.page)} ({_relevance(p.rank, p.relevance)})\n"
+                )
+                out.write("     " + escape_control(_snippet(p.text, full)) + "\n")
+        return answer
+    label = answer.confidence_label
+    if label is not None:
+        value = f" {answer.confidence:.2f}" if answer.confidence is not None else ""
+        out.write(f"Confidence: {label}{value} ({LABEL_MEANINGS.get(label, '')})\n")
+    out.write("\nSources:\n")
+    for c in answer.citations:
+        verdict = _verdict(answer, c)
+        out.write(
+            f"[{c.id}] {_where(c.source, c.page)} ({_relevance(c.rank, c.relevance)}; {verdict})\n"
+        )
+        supporting = " ".join(c.text.split()) if full else _supporting(c)
+        out.write("    " + escape_control(supporting) + "\n")
+    return answer
+
+
+def _where(source: str, page: int | None) -> str:
+    return display_source(source) + (f":{page}" if page is not None else "")
+
+
+def _relevance(rank: int, relevance: float | None) -> str:
+    parts = [f"rank {rank}"] if rank else []
+    if relevance is not None:
+        parts.append(f"relevance {relevance:.0%}")
+    return ", ".join(parts) or "retrieved"
+
+
+def _verdict(answer: Answer, c: Citation) -> str:
+    if answer.backend == "extractive":
+        return "answers the question" if c.supported else "may not answer it"
+    return "supported" if c.supported else "not supported"
+
+
+def _supporting(c: Citation) -> str:
+    sentence = " ".join(c.highlight.split())
+    return f"“{sentence}”" if sentence else _snippet(c.text, False)
+
+
+def _snippet(text: str, full: bool) -> str:
+    flat = " ".join(text.split())
+    if full or len(flat) <= SNIPPET_CHARS:
+        return flat
+    return flat[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"

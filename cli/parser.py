@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--batch", type=Path, help="questions file: plain lines or JSONL")
     ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    ask.add_argument("--full", action="store_true", help="print each cited passage whole")
+
+    chat = sub.add_parser(
+        "chat", help="a conversation: questions from stdin, one per line (follow-ups allowed)"
+    )
+    chat.add_argument("--json", action="store_true", help="one JSON object per answer")
+    chat.add_argument("--full", action="store_true", help="print each cited passage whole")
 
     sources = sub.add_parser("sources", parents=[shared], help="list ingested documents")
     sources.add_argument("--json", action="store_true")
@@ -96,5 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only measure ask latency idle vs while an ingest runs beside it",
     )
+    bench.add_argument("--api", choices=("with", "without", "only"), default="with",
+                       help="the HTTP API load run (50 concurrent chat completions x 3 rounds): "
+                       "after the sizes (default), not at all, or alone")  # fmt: skip
     bench.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
     return parser

@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.boxes import encode_boxes
 from rag.catalog import CatalogCache
 from rag.chroma_client import make_client, raise_if_unreachable, where
 from rag.errors import RagError, StoreMissingError
 from rag.models import Chunk
+from rag.non_prose import encode_spans
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -248,10 +250,16 @@ def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
             "end_char": chunk.end_char,
             "chunk_index": chunk.chunk_index,
             "ingested_at": when,
+            **({"boxes": encode_boxes(chunk.boxes)} if chunk.boxes else {}),
+            **({"table_header": chunk.table_header} if chunk.table_header else {}),
+            **({"context": chunk.context} if chunk.context else {}),
+            "non_prose": encode_spans(chunk.non_prose),
         },
         excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
-                                      "chunk_index", "ingested_at"],
-        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at"],
+                                      "chunk_index", "ingested_at", "boxes", "table_header", "context",
+                                      "non_prose"],
+        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at",
+                                    "boxes", "table_header", "context", "non_prose"],
     )  # fmt: skip
     node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
     return node

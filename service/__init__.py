@@ -14,7 +14,7 @@ from index.report import IngestReport
 from rag.catalog import DocumentInfo
 from rag.settings import Settings
 from service.chat import ChatService
-from service.evidence import Context, source_context
+from service.evidence import Context, page_image, source_context
 from service.library import LibraryService
 from service.uploads import UploadedFile, UploadResult, safe_upload_name
 
@@ -28,6 +28,7 @@ __all__ = [
     "UploadResult",
     "UploadedFile",
     "build_services",
+    "page_image",
     "safe_upload_name",
     "source_context",
 ]

@@ -92,3 +92,16 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> None:
+    """Tesseract must be there in CI (REQUIRE_OCR or CI set); elsewhere its absence skips."""
+    from index.loaders.ocr import tesseract_available
+
+    if tesseract_available():
+        return
+    reason = "tesseract is missing: `make ocr-deps` (as root: apt-get install -y tesseract-ocr)"
+    if os.environ.get("REQUIRE_OCR") or os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)

@@ -120,7 +120,14 @@ class BrowserPage:
 @pytest.fixture
 def page(browser: Any, ui_server: UiServer) -> Iterator[BrowserPage]:
     """A logged-in page that records every dialog (alert, confirm, prompt) it is shown."""
-    context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    yield from open_page(browser, ui_server, "light")
+
+
+def open_page(browser: Any, ui_server: UiServer, color_scheme: str) -> Iterator[BrowserPage]:
+    """A logged-in page in the given ``prefers-color-scheme`` (light or dark)."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 950}, accept_downloads=True, color_scheme=color_scheme
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     dialogs: list[str] = []
