@@ -31,3 +31,10 @@ class LLMError(RagError):
     """The language-model server failed, timed out or answered garbage."""
 
     exit_code = 4
+
+
+class StoreUnavailableError(RagError):
+    """The Chroma server cannot be reached (down, restarting, wrong URL); nothing is lost:
+    run again when it is back."""
+
+    exit_code = 5

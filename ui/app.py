@@ -20,6 +20,7 @@ import gradio as gr
 from rag.errors import InputError
 from rag.settings import Settings
 from service import Services
+from ui.auth import ClientAddressMiddleware, throttled_auth
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
@@ -29,7 +30,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ASK_CONCURRENCY = 4
+# Threads answering questions at once. Most of an LLM answer is waiting on the server, and
+# LLM answers are limited per collection by ChatApp's slots, so a hung model on one
+# collection leaves threads for extractive answers and for the other collections.
+ASK_CONCURRENCY = 16
 
 CSS = """
 #rag-transcript { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px; }
@@ -56,6 +60,7 @@ CSS = """
 .rag-context-text { color: var(--body-text-color-subdued); }
 .rag-in-passage { color: var(--body-text-color); }
 .rag-not-supported { color: #b91c1c; }
+.rag-removed { color: var(--body-text-color-subdued); font-size: 0.9em; margin-top: 0.3em; }
 .rag-warning { color: #92400e; font-size: 0.9em; margin-top: 0.3em; }
 .rag-closest { opacity: 0.8; }
 .rag-page { margin: 0.5em 0; }
@@ -170,7 +175,8 @@ def build_app(
 
         add.click(on_add, [files, collection, turns], [status, files, turns, transcript],
                   concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                  ).then(chat.documents_view, [collection], docs_out)  # fmt: skip
+                  ).then(chat.documents_view, [collection], docs_out,
+                         api_visibility="private")  # fmt: skip
 
         def on_remove(s: str | None, c: str, t: list[Turn]) -> tuple[Any, ...]:
             html, new_turns = chat.remove(s, c, t)
@@ -178,7 +184,8 @@ def build_app(
 
         remove.click(on_remove, [to_remove, collection, turns], [status, turns, transcript],
                      concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                     ).then(chat.documents_view, [collection], docs_out)  # fmt: skip
+                     ).then(chat.documents_view, [collection], docs_out,
+                            api_visibility="private")  # fmt: skip
     return app
 
 
@@ -193,11 +200,13 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
 
 def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any]:
     """Keyword arguments for mounting the UI: bind where the settings say (127.0.0.1 by
-    default), login, upload limit, style."""
+    default), login (throttled: backoff after failures, per user and address), upload limit,
+    style."""
+    pair = parse_auth(auth)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
-        "auth": parse_auth(auth),
+        "auth": throttled_auth(*pair) if pair else None,
         "show_error": False,
         "max_file_size": int(settings.max_file_mb * 1_000_000),
         "css": CSS,
@@ -215,6 +224,8 @@ def mount(
     """Mount the UI at ``/`` of ``parent`` (the HTTP API's app), sharing its services; the
     models load in the background at start."""
     options = launch_options(settings, auth)
+    if options["auth"] is not None:
+        parent.add_middleware(ClientAddressMiddleware)  # the login throttle's client address
     blocks = build_app(settings, upload_root, warm=True, services=services)
     blocks.queue(default_concurrency_limit=ASK_CONCURRENCY)
     return gr.mount_gradio_app(parent, blocks, path="/", theme=gr.themes.Soft(), **options)
