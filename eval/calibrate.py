@@ -27,7 +27,15 @@ from typing import Any
 import numpy as np
 
 from eval import metrics as m
+from eval.calibration_report import evaluate, markdown
 from eval.datasets import Dataset, Example, load_dataset
+from eval.fitting import (
+    choose_floor,
+    choose_threshold,
+    conditional_logit,
+    isotonic_curve,
+    logistic_regression,
+)
 from eval.runner import eval_settings
 from rag.answering.selection import (
     CALIBRATION_FILE,
@@ -136,14 +144,14 @@ def collect(
 
     With ``cache``, retrieved passages and vectors are kept in that file between runs, so a
     refit after a change to the units or features retrieves and embeds only what is new."""
-    from index.ingest import ingest_paths
     from rag.answering.lexical import missing_names
-    from rag.engine import RagEngine
+    from service import build_services
 
     out = Path("eval/out") / dataset.name
     local = eval_settings(settings, dataset, out)
-    ingest_paths(dataset.doc_paths, local)
-    engine = RagEngine.from_settings(local)
+    services = build_services(local)
+    services.library.ingest(dataset.doc_paths)
+    engine = services.chat.engine()
     embed_model = engine.embed_model
     assert embed_model is not None
     saved: dict[str, Any] = {"passages": {}, "vectors": {}}
@@ -254,50 +262,6 @@ def fit(questions: list[Question], max_units: int) -> Calibration:
     )
 
 
-def conditional_logit(
-    questions: list[Question],
-    l2: float,
-    set_weights: dict[str, float] | None = None,
-    steps: int = 400,
-    rate: float = 2.0,
-) -> np.ndarray:
-    """Weights that rank a question's units: softmax over the units of each question with a
-    positive unit, gradient descent on the log loss of the positives (L2, no bias)."""
-    weights = set_weights or {}
-    data = [
-        (q.features, q.labels / q.labels.sum(), weights.get(q.set_name, 1.0))
-        for q in questions
-        if q.labels.sum() > 0
-    ]
-    total = sum(weight for _, _, weight in data)
-    w = np.zeros(len(FEATURES))
-    for _ in range(steps):
-        grad = l2 * w
-        for x, target, weight in data:
-            s = x @ w
-            p = np.exp(s - s.max())
-            grad += weight * x.T @ (p / p.sum() - target) / total
-        grad[0] = 0.0
-        w -= rate * grad
-    return w
-
-
-def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 30) -> np.ndarray:
-    """Newton's method on the L2-penalised log loss (the bias is not penalised)."""
-    w = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], l2)
-    penalty[0] = 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + penalty * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-6)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w
-
-
 def simulate(
     questions: list[Question], calibration: Calibration, max_units: int
 ) -> list[dict[str, Any]]:
@@ -316,141 +280,6 @@ def simulate(
                     "answerable": q.example.answerable, "refusable": True,
                     "words_min": min(len(q.units[i].text.split()) for i in picked)})  # fmt: skip
     return out
-
-
-def isotonic_curve(
-    x: list[float], y: list[float], min_block: int = 15
-) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Pool-adjacent-violators: a non-decreasing map from x to the observed mean of y, as
-    (block mean x, block mean y) points with at least ``min_block`` observations each."""
-    order = np.argsort(x)
-    blocks: list[list[float]] = []  # [sum_x, sum_y, n]
-    for i in order:
-        blocks.append([x[i], y[i], 1.0])
-        while len(blocks) > 1 and (
-            blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]
-            or blocks[-2][2] < min_block
-        ):
-            sx, sy, n = blocks.pop()
-            blocks[-1][0] += sx
-            blocks[-1][1] += sy
-            blocks[-1][2] += n
-    if len(blocks) > 1 and blocks[-1][2] < min_block:
-        sx, sy, n = blocks.pop()
-        blocks[-1] = [blocks[-1][0] + sx, blocks[-1][1] + sy, blocks[-1][2] + n]
-    xs = tuple(round(b[0] / b[2], 6) for b in blocks)
-    ys = tuple(round(b[1] / b[2], 6) for b in blocks)
-    return xs, ys
-
-
-def choose_threshold(confidences: list[float], correct: list[bool], precision: float) -> float:
-    """The lowest confidence from which answers hold the gold at least ``precision`` of the
-    time (at least 10 answers); above every confidence when no such point exists."""
-    pairs = sorted(zip(confidences, correct, strict=True), reverse=True)
-    best = 1.01
-    hits = 0
-    for n, (c, k) in enumerate(pairs, 1):
-        hits += k
-        if n >= 10 and hits / n >= precision:
-            best = c
-    return round(best, 4)
-
-
-def choose_floor(unanswerable: list[float], refused: float) -> float:
-    """The lowest floor that refuses ``refused`` of the unanswerable questions (those refused
-    anyway, for naming what the documents never name, count as -1)."""
-    ordered = sorted(unanswerable)
-    if not ordered:
-        return 0.0
-    must = int(np.ceil(refused * len(ordered)))
-    return round(max(0.0, ordered[must - 1] + 1e-4), 4)
-
-
-def evaluate(questions: list[Question], calibration: Calibration, max_units: int) -> dict[str, Any]:
-    """Coverage, precision when answering, answer-contains-gold, and the calibration table."""
-    outcomes = simulate(questions, calibration, max_units)
-    rows = []
-    for o in outcomes:
-        conf = calibration.confidence(o["best"]) if o["refusable"] else 0.0
-        answered = o["refusable"] and conf >= calibration.refuse_below
-        rows.append((conf, answered, bool(o["correct"]) and answered, o["answerable"], o))
-    answerable = [r for r in rows if r[3]]
-    answered = [r for r in answerable if r[1]]
-    unanswerable = [r for r in rows if not r[3]]
-    bins = []
-    for lo, hi in ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01)):
-        inside = [r for r in rows if r[1] and lo <= r[0] < hi]
-        if inside:
-            bins.append({"range": [lo, min(hi, 1.0)], "n": len(inside),
-                         "mean_confidence": round(float(np.mean([r[0] for r in inside])), 3),
-                         "held_gold": round(float(np.mean([r[2] for r in inside])), 3)})  # fmt: skip
-    labels: dict[str, dict[str, float]] = {}
-    for label in ("high", "medium", "low"):
-        inside = [r for r in rows if r[1] and calibration.label(r[0]) == label]
-        if inside:
-            labels[label] = {
-                "n": len(inside),
-                "held_gold": round(float(np.mean([r[2] for r in inside])), 3),
-            }
-    short = [r for r in answered if r[4].get("words_min", 99) <= 5]
-    return {
-        "questions": len(rows),
-        "coverage": _share(len(answered), len(answerable)),
-        "precision_when_answering": _share(sum(r[2] for r in answered), len(answered)),
-        "answer_contains_gold": _share(sum(r[2] for r in answerable), len(answerable)),
-        "unanswerable_refused": _share(sum(not r[1] for r in unanswerable), len(unanswerable)),
-        "fragment_answers": _share(len(short), len(answered)),
-        "labels": labels,
-        "bins": bins,
-        "curve": precision_coverage(
-            [(r[0], bool(r[4]["correct"])) for r in answerable if r[4]["refusable"]],
-            len(answerable),
-        ),
-    }
-
-
-def precision_coverage(pairs: list[tuple[float, bool]], total: int) -> list[dict[str, float]]:
-    """Precision and coverage when answering only from each confidence floor up."""
-    points = []
-    for floor in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        kept = [k for c, k in pairs if c >= floor]
-        points.append({"floor": floor, "coverage": _share(len(kept), total) or 0.0,
-                       "precision": _share(sum(kept), len(kept)) or 0.0})  # fmt: skip
-    return points
-
-
-def _share(a: float, b: float) -> float | None:
-    return round(a / b, 4) if b else None
-
-
-def markdown(report: dict[str, Any]) -> str:
-    c = report["calibration"]
-    lines = [
-        "# Extractive answer calibration",
-        "",
-        f"refuse below confidence {c['refuse_below']}; high from {c['high']}; medium from "
-        f"{c['medium']}; further sentences within {c['more_ratio']} of the best",
-        "",
-        "| set | questions | coverage | precision when answering | answer contains gold | "
-        "unanswerable refused | fragments | high: n / held gold | medium | low |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for name, s in report["sets"].items():
-        lab = {k: f"{v['n']} / {v['held_gold']:.2f}" for k, v in s["labels"].items()}
-        lines.append(
-            f"| {name} | {s['questions']} | {s['coverage']} | {s['precision_when_answering']} | "
-            f"{s['answer_contains_gold']} | {s['unanswerable_refused']} | {s['fragment_answers']} | "
-            f"{lab.get('high', '-')} | {lab.get('medium', '-')} | {lab.get('low', '-')} |"
-        )
-    lines += ["", "Confidence against observed accuracy (answered questions):", ""]
-    for name, s in report["sets"].items():
-        cells = ", ".join(
-            f"{b['range'][0]:.1f}-{b['range'][1]:.1f}: n={b['n']} conf {b['mean_confidence']:.2f} "
-            f"held {b['held_gold']:.2f}"
-            for b in s["bins"]
-        )
-        lines.append(f"- {name}: {cells}")
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
