@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "calibration": calibration.to_json(),
         "sets": {
-            name: evaluate(qs, calibration, settings.max_answer_sentences)
+            name: evaluate(simulate(qs, calibration, settings.max_answer_sentences), calibration)
             for name, qs in [
                 ("seeds", [q for q in train if q.set_name == "seeds"]),
                 ("covid-train", [q for q in train if q.set_name == "covid-train"]),

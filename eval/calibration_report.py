@@ -3,21 +3,16 @@ confidence bins and the precision-coverage curve of a calibration on a set of qu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from rag.answering.selection import Calibration
 
-if TYPE_CHECKING:
-    from eval.calibrate import Question
 
-
-def evaluate(questions: list[Question], calibration: Calibration, max_units: int) -> dict[str, Any]:
-    """Coverage, precision when answering, answer-contains-gold, and the calibration table."""
-    from eval.calibrate import simulate  # the model's answers: defined beside the fit
-
-    outcomes = simulate(questions, calibration, max_units)
+def evaluate(outcomes: list[dict[str, Any]], calibration: Calibration) -> dict[str, Any]:
+    """Coverage, precision when answering, answer-contains-gold, and the calibration table of
+    the answers the model would give (``eval.calibrate.simulate``)."""
     rows = []
     for o in outcomes:
         conf = calibration.confidence(o["best"]) if o["refusable"] else 0.0

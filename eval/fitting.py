@@ -3,18 +3,15 @@ question's units, a logistic scaling, an isotonic confidence curve and threshold
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from rag.answering.selection import FEATURES
 
-if TYPE_CHECKING:
-    from eval.calibrate import Question
-
 
 def conditional_logit(
-    questions: list[Question],
+    questions: list[Any],  # eval.calibrate.Question
     l2: float,
     set_weights: dict[str, float] | None = None,
     steps: int = 400,
