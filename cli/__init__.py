@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
-from cli import commands, tools
+from cli import accounts, commands, tools
 from cli.output import quiet_libraries
 from cli.parser import build_parser
 from rag.errors import RagError
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ui": tools.cmd_ui,
             "eval": tools.cmd_eval,
             "bench": tools.cmd_bench,
+            "users": accounts.cmd_users,
+            "collections": accounts.cmd_collections,
+            "feedback": accounts.cmd_feedback,
         }
         return handler[args.command](args, settings)
     except RagError as exc:

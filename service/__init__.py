@@ -3,24 +3,49 @@
 :class:`LibraryService` is the one write path (ingest, uploads, forget) and lists documents
 and collections; :class:`ChatService` answers questions through one engine per collection.
 :func:`build_services` wires them so that a change in the library reaches the engines.
+Users, collection access and conversations live in the application database
+(:mod:`service.db`), opened (and migrated) on first use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from index.report import IngestReport
 from rag.catalog import DocumentInfo
 from rag.settings import Settings
+from service.access import AccessService, CollectionAccess
 from service.chat import ChatService
+from service.conversations import (
+    Conversation,
+    ConversationService,
+    ConversationSummary,
+    Feedback,
+    Turn,
+)
+from service.db import Database
 from service.evidence import Context, source_context
 from service.library import LibraryService
 from service.uploads import UploadResult, safe_upload_name
+from service.users import OPERATOR, NewCredentials, User, UsersService
 
 __all__ = [
+    "OPERATOR",
+    "AccessService",
     "ChatService",
+    "CollectionAccess",
     "Context",
+    "Conversation",
+    "ConversationService",
+    "ConversationSummary",
+    "Database",
+    "Feedback",
+    "NewCredentials",
+    "Turn",
+    "User",
+    "UsersService",
     "DocumentInfo",
     "IngestReport",
     "LibraryService",
@@ -37,6 +62,23 @@ class Services:
     settings: Settings
     library: LibraryService
     chat: ChatService
+
+    # The database is opened on first use: `rag ask` and `rag ingest` never need it.
+    @cached_property
+    def database(self) -> Database:
+        return Database.open(self.settings)
+
+    @cached_property
+    def users(self) -> UsersService:
+        return UsersService(self.database)
+
+    @cached_property
+    def access(self) -> AccessService:
+        return AccessService(self.database)
+
+    @cached_property
+    def conversations(self) -> ConversationService:
+        return ConversationService(self.database, self.chat)
 
 
 def build_services(settings: Settings, *, upload_root: Path | None = None) -> Services:
