@@ -55,7 +55,7 @@ def cmd_collections(args: argparse.Namespace, settings: Settings) -> int:
         public = True if args.public else False if args.private else None
         access = services.access.share(args.name, with_user=args.with_user, public=public)
     else:
-        for name in services.access.visible(OPERATOR, services.library.collections()):
+        for name in services.library.collections(OPERATOR):
             access = services.access.describe(name)
             owner = access.owner or "-"
             shown = "public" if access.public else "private"

@@ -10,7 +10,6 @@ Users, collection access and conversations live in the application database
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from index.report import IngestReport
@@ -62,27 +61,27 @@ class Services:
     settings: Settings
     library: LibraryService
     chat: ChatService
-
-    # The database is opened on first use: `rag ask` and `rag ingest` never need it.
-    @cached_property
-    def database(self) -> Database:
-        return Database.open(self.settings)
-
-    @cached_property
-    def users(self) -> UsersService:
-        return UsersService(self.database)
-
-    @cached_property
-    def access(self) -> AccessService:
-        return AccessService(self.database)
-
-    @cached_property
-    def conversations(self) -> ConversationService:
-        return ConversationService(self.database, self.chat)
+    database: Database
+    users: UsersService
+    access: AccessService
+    conversations: ConversationService
 
 
 def build_services(settings: Settings, *, upload_root: Path | None = None) -> Services:
-    """A library and a chat service on one store; library changes invalidate chat engines."""
+    """The services on one store and one application database; library changes invalidate
+    chat engines. The database is connected (and migrated) on first use only."""
+    database = Database.open(settings)
+    access = AccessService(database)
     chat = ChatService(settings)
-    library = LibraryService(settings, upload_root=upload_root, on_change=chat.invalidate)
-    return Services(settings, library, chat)
+    library = LibraryService(
+        settings, upload_root=upload_root, on_change=chat.invalidate, access=access
+    )
+    return Services(
+        settings,
+        library,
+        chat,
+        database,
+        UsersService(database),
+        access,
+        ConversationService(database, chat, access),
+    )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from rag.errors import DatabaseError, InputError, NotFoundError
 from rag.models import Answer
+from service.access import AccessService
 from service.chat import ChatService
 from service.db import Database
 from service.db.models import ConversationRow, TurnRow, now, utc
@@ -116,9 +117,12 @@ def confidence_of(answer: Answer) -> float | None:
 
 
 class ConversationService:
-    def __init__(self, database: Database, chat: ChatService) -> None:
+    def __init__(
+        self, database: Database, chat: ChatService, access: AccessService | None = None
+    ) -> None:
         self.database = database
         self.chat = chat
+        self.access = access
 
     def ask(
         self,
@@ -134,7 +138,9 @@ class ConversationService:
             known = self.get(user, conversation_id)
             collection = known.collection
             history = [(t.question, t.answer) for t in known.turns[-HISTORY_TURNS:]]
-        name = collection or self.chat.settings.collection
+        name = self.chat.settings.for_collection(collection).collection
+        if self.access is not None:  # a collection shared earlier may have been closed since
+            self.access.check_read(user, name)
         answer = self.chat.ask(question, name, history or None)
         conversation_id, turn = self.record(user, conversation_id, name, answer)
         return conversation_id, turn, answer

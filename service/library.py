@@ -25,7 +25,9 @@ from rag.errors import InputError, RagError, StoreMissingError
 from rag.models import Chunk
 from rag.settings import Settings
 from rag.store import Store, collection_names
+from service.access import AccessService
 from service.uploads import UploadResult, save_upload
+from service.users import User
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +43,29 @@ class LibraryService:
         *,
         upload_root: Path | None = None,
         on_change: Callable[[str], None] | None = None,
+        access: AccessService | None = None,
     ) -> None:
         self.settings = settings
         self.upload_root = upload_root
         self.on_change = on_change
+        # With ``access``, the methods taking a ``user`` check it (None: no login, which only
+        # happens while no user exists); without, the caller is the local operator.
+        self.access = access
         self.supported_suffixes = frozenset(SUPPORTED_SUFFIXES)
 
     # reading
-    def collections(self) -> list[str]:
-        """Collections in the store, plus the configured one (which may not exist yet)."""
-        return sorted(set(collection_names(self.settings)) | {self.settings.collection})
+    def collections(self, user: User | None = None) -> list[str]:
+        """Collections in the store, plus the configured one (which may not exist yet); with
+        access checks, those the user may read."""
+        names = sorted(set(collection_names(self.settings)) | {self.settings.collection})
+        return names if self.access is None else self.access.visible(user, names)
 
     def documents(
-        self, collection: str | None = None, *, missing_ok: bool = False
+        self, collection: str | None = None, *, missing_ok: bool = False, user: User | None = None
     ) -> list[DocumentInfo]:
         """The documents of a collection; [] for a missing store or collection if ``missing_ok``."""
+        if self.access is not None:
+            self.access.check_read(user, self.settings.for_collection(collection).collection)
         try:
             store = Store(self.settings.for_collection(collection))
         except StoreMissingError:
@@ -90,11 +100,21 @@ class LibraryService:
         return report
 
     def ingest_uploads(
-        self, files: Sequence[Path], collection: str | None = None, progress: Progress | None = None
+        self,
+        files: Sequence[Path],
+        collection: str | None = None,
+        progress: Progress | None = None,
+        *,
+        user: User | None = None,
     ) -> UploadResult:
         """Save each upload into the collection's upload folder and ingest it; one bad file
-        does not stop the rest."""
+        does not stop the rest. A user creating a collection this way owns it (private)."""
         settings = self.settings.for_collection(collection)
+        if self.access is not None and files:
+            if settings.collection in collection_names(settings):
+                self.access.check_write(user, settings.collection)
+            else:
+                self.access.claim(user, settings.collection)
         dest = self.upload_dir(settings.collection)
         result = UploadResult()
         if not files:
@@ -123,7 +143,7 @@ class LibraryService:
                 verb = "added" if report.added else "updated"
                 chunks = sum(
                     d.chunks
-                    for d in self.documents(settings.collection)
+                    for d in self.documents(settings.collection, user=user)
                     if d.source == source_key(saved)
                 )
                 result.lines.append(("ok", f"{saved.name} {verb} ({chunks} chunks)"))
@@ -156,12 +176,16 @@ class LibraryService:
             self._changed(settings)
         return removed
 
-    def remove_source(self, source: str, collection: str | None = None) -> int:
+    def remove_source(
+        self, source: str, collection: str | None = None, *, user: User | None = None
+    ) -> int:
         """Delete a stored source (as listed by :meth:`documents`); also delete the file when
         it is one of our uploads. Returns the chunks removed."""
         if not source:
             raise InputError("choose a source to remove first")
         settings = self.settings.for_collection(collection)
+        if self.access is not None:
+            self.access.check_write(user, settings.collection)
         store = Store(settings)
         if source not in store.catalog.full().sources():
             raise InputError(f"{Path(source).name} is not in collection {settings.collection!r}")

@@ -63,18 +63,21 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._migrated = False
+        self._migrating = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
-        """The settings' database, migrated to the newest schema."""
-        database = cls(database_url(settings))
-        database.migrate()
-        return database
+        """The settings' database; migrated to the newest schema on first use (commands
+        that never touch it do not connect)."""
+        return cls(database_url(settings))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that commits on success and rolls back on error; database failures
         become a :class:`DatabaseError` naming the database."""
+        if not self._migrated:
+            self.migrate()
         session = self._sessions()
         try:
             yield session
@@ -94,8 +97,12 @@ class Database:
     def migrate(self) -> None:
         """Upgrade the schema to the newest revision (nothing to do when it is current)."""
         try:
-            with self._migration_lock(), self.engine.begin() as connection:
-                _upgrade(connection)
+            with self._migrating:
+                if self._migrated:
+                    return
+                with self._migration_lock(), self.engine.begin() as connection:
+                    _upgrade(connection)
+                self._migrated = True
         except SQLAlchemyError as exc:
             raise DatabaseError(
                 f"cannot open database {scrub_url(self.url)}: {str(exc).splitlines()[0]}"
