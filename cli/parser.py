@@ -37,7 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="start the chat UI")
     ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, help="port (default 7860)")
-    ui.add_argument("--auth", help="user:password required to open the UI")
     ui.add_argument(
         "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
     )

@@ -14,7 +14,7 @@ from rag.settings import Settings
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import launch  # gradio: deferred for start-up time of the other commands
 
-    launch(settings, auth=args.auth, upload_root=args.upload_dir)
+    launch(settings, upload_root=args.upload_dir)
     return 0
 
 

@@ -28,7 +28,7 @@ from service.db import Database
 from service.evidence import Context, source_context
 from service.library import LibraryService
 from service.uploads import UploadResult, safe_upload_name
-from service.users import OPERATOR, NewCredentials, User, UsersService
+from service.users import OPERATOR, NewCredentials, User, UsersService, require_users_to_expose
 
 __all__ = [
     "OPERATOR",
@@ -51,6 +51,7 @@ __all__ = [
     "Services",
     "UploadResult",
     "build_services",
+    "require_users_to_expose",
     "safe_upload_name",
     "source_context",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import re
 import threading
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rag.errors import InputError, NotFoundError
+from rag.errors import ConfigError, InputError, NotFoundError
 from service.db import Database
 from service.db.models import UserRow, utc
 from service.secrets_hash import (
@@ -157,3 +158,26 @@ class UsersService:
 
 def _user(row: UserRow) -> User:
     return User(row.id, row.name, row.is_admin, utc(row.created_at))
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[] ")).is_loopback
+    except ValueError:
+        return False
+
+
+def require_users_to_expose(host: str, users: UsersService) -> bool:
+    """Whether logins are on (any user exists). Without users a server answers on this
+    machine only: binding ``host`` elsewhere is a :class:`ConfigError` saying what to do."""
+    if users.count():
+        return True
+    if not is_loopback(host):
+        raise ConfigError(
+            f"refusing to listen on {host} without users: anyone who can reach it could read "
+            "every document. Add a user first (rag users add NAME --admin), or listen on "
+            "127.0.0.1 only (the default)"
+        )
+    return False

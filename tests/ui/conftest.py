@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-AUTH = ("tester", "correct-horse-42")
+AUTH: list[str] = ["tester", ""]  # the password `rag users add` prints, set by ui_server
 SERVER_START_SECONDS = 180
 
 
@@ -58,7 +59,8 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    """``rag ui --auth`` on its default interface and a free port, over a fresh store holding the seeds."""
+    """``rag ui`` on its default interface and a free port, over a fresh store holding the
+    seeds, with one user (so the UI asks for a login)."""
     base = tmp_path_factory.mktemp("ui-server")
     store, uploads, log = base / "store", base / "uploads", base / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
@@ -66,10 +68,14 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     env["PYTHONPATH"] = str(ROOT)
     subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "ingest", str(SEEDS)],
                    cwd=base, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
+    added = subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "users", "add",
+                            AUTH[0], "--json"], cwd=base, env=env, check=True,
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    AUTH[1] = json.loads(added.stdout)["password"]
     port = _free_port()
     # No --host: the default binding (127.0.0.1) is part of what is tested.
     command = [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port),
-               "--auth", ":".join(AUTH), "--upload-dir", str(uploads)]  # fmt: skip
+               "--upload-dir", str(uploads)]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
