@@ -110,7 +110,7 @@ def build_app(
                                              elem_id="rag-transcript")  # fmt: skip
                         question = gr.Textbox(label="Question", placeholder="Ask a question…",
                                               elem_id="rag-question")  # fmt: skip
-                        note = gr.Textbox(label="Note sent with 👍 / 👎 (optional)", lines=1,
+                        note = gr.Textbox(label="Note sent with Good answer / Wrong answer (optional)", lines=1,
                                           elem_id="rag-feedback-note")  # fmt: skip
                         with gr.Row():
                             send = gr.Button("Ask", variant="primary", elem_id="rag-send")

@@ -86,7 +86,10 @@ def _rating_html(i: int, turn: Turn) -> str:
     buttons = "".join(
         f"<button type='button' class='rag-thumb{' rag-rated' if turn.rating == value else ''}' "
         f"data-turn='{i}' data-rating='{value}' title='{title}'>{icon}</button>"
-        for value, icon, title in ((1, "👍", "A good answer"), (-1, "👎", "A wrong answer"))
+        for value, icon, title in (
+            (1, "Good answer", "Mark this answer right: it can become a regression test"),
+            (-1, "Wrong answer", "Mark this answer wrong; the note box says why"),
+        )
     )
     said = {1: " thanks: marked good", -1: " thanks: marked wrong"}.get(turn.rating or 0, "")
     return f"<div class='rag-rate'>{buttons}<span class='rag-meta'>{said}</span></div>"
