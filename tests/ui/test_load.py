@@ -12,7 +12,7 @@ from ui.loadtest import SEED_CASES, run_load
 
 @pytest.mark.slow
 def test_ten_concurrent_clients_all_get_correct_cited_answers(ui_server: UiServer) -> None:
-    report = run_load(ui_server.url, SEED_CASES, auth=AUTH)
+    report = run_load(ui_server.url, SEED_CASES, auth=(AUTH[0], AUTH[1]))
     print(f"\nload: {report.summary()}")  # latencies are reported, never asserted
     assert len(report.outcomes) == 10
     assert report.failures == []
