@@ -3,6 +3,7 @@ opens with its evidence in a new app (a restarted server), feedback sticks, user
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 
 from rag.settings import Settings
@@ -47,3 +48,25 @@ def test_a_stored_conversation_reopens_with_evidence_and_feedback_after_a_restar
     turns, html, _, none, _, _ = restarted.open(cid, bob)
     assert none is None and "no conversation" in html
     assert restarted.new(ann)[3] is None
+
+
+def test_the_collection_selector_shows_only_what_the_user_may_read(
+    seed_settings: Settings, tmp_path: Path
+) -> None:
+    settings = seed_settings.replace(database_url=f"sqlite:///{tmp_path / 'app.db'}")
+    chat = ChatApp(settings, upload_root=tmp_path / "uploads")
+    chat.users.add("ann")
+    chat.users.add("bob")
+    ann, bob = chat.user("ann"), chat.user("bob")
+    notes = tmp_path / "zephyr.md"
+    notes.write_text("The keeper of the Zephyr lighthouse is Orla Quennell.\n", encoding="utf-8")
+    status, _ = chat.upload([str(notes)], "ann-notes", [], lambda *a, **k: None, ann)
+    assert "zephyr.md added" in status
+    _, _, ann_choices, _ = chat.documents_view("default", ann)
+    _, _, bob_choices, _ = chat.documents_view("default", bob)
+    assert "ann-notes" in ann_choices["choices"] and "ann-notes" not in bob_choices["choices"]
+    sources, *_ = chat.documents_view("ann-notes", bob)
+    assert "no collection named 'ann-notes'" in unescape(sources) and "zephyr" not in sources
+    *_, (transcript, *_) = chat.ask("Who is the keeper of the Zephyr lighthouse?", [],
+                                    "ann-notes", "s", None, bob)  # fmt: skip
+    assert "no collection named 'ann-notes'" in unescape(transcript) and "Orla" not in transcript
