@@ -67,12 +67,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 # Seeds (all), then fixed samples of the shared sets; full runs: see README "Evaluation results".
-EVAL_DATA ?= ../shared/eval-data
+# The shared sets are found by name in the eval-data folder (RAG_EVAL_DATA, or EVAL_DATA=DIR here;
+# default: shared/eval-data beside the repository).
 EVAL_SAMPLE ?= 50
+EVAL_DATA_OPT := $(if $(EVAL_DATA),--eval-data $(EVAL_DATA))
 eval: $(STAMP)
 	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline
-	$(BIN)/rag eval --dataset $(EVAL_DATA)/covid-qa-deepset/rag_dataset.json --limit $(EVAL_SAMPLE) --seed 0 --baseline
-	$(BIN)/rag eval --dataset $(EVAL_DATA)/docugami-kg-rag-sec-10q/rag_dataset.json --limit $(EVAL_SAMPLE) --seed 0 --baseline
+	$(BIN)/rag eval --dataset covid-qa-deepset --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
+	$(BIN)/rag eval --dataset docugami-kg-rag-sec-10q --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
 
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache

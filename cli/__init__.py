@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
-from cli import accounts, commands, tools
+from cli import accounts, commands, serve, tools
 from cli.output import quiet_libraries
 from cli.parser import build_parser
 from rag.errors import RagError
@@ -33,13 +33,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             chunk_overlap=getattr(args, "chunk_overlap", None),
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
+            judge_model=getattr(args, "judge_model", None),
+            judge_base_url=getattr(args, "judge_base_url", None),
+            eval_data=getattr(args, "eval_data", None),
         )
         handler = {
             "ingest": commands.cmd_ingest,
             "forget": commands.cmd_forget,
             "ask": commands.cmd_ask,
             "sources": commands.cmd_sources,
-            "ui": tools.cmd_ui,
+            "serve": serve.cmd_serve,
+            "ui": serve.cmd_serve,
             "eval": tools.cmd_eval,
             "bench": tools.cmd_bench,
             "users": accounts.cmd_users,

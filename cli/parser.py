@@ -34,24 +34,31 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="list ingested documents")
     sources.add_argument("--json", action="store_true")
 
-    ui = sub.add_parser("ui", help="start the chat UI")
-    ui.add_argument("--host", help="interface to bind (default 127.0.0.1)")
-    ui.add_argument("--port", type=int, help="port (default 7860)")
-    ui.add_argument(
-        "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
-    )
+    for command, what in (
+        ("serve", "start the chat UI at /, the REST API at /api/v1 and the OpenAI API at /v1"),
+        ("ui", "the same as serve"),
+    ):
+        serve = sub.add_parser(command, help=what)
+        serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+        serve.add_argument("--port", type=int, help="port (default 7860)")
+        serve.add_argument(
+            "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
+        )
 
     ev = sub.add_parser("eval", help="score a gold set against ours and a baseline")
-    ev.add_argument("--dataset", type=Path, required=True, help="seeds .jsonl or rag_dataset.json")
+    ev.add_argument("--dataset", type=Path, required=True,
+                    help="seeds .jsonl, rag_dataset.json, or a set's name in the eval data")  # fmt: skip
     ev.add_argument("--docs", type=Path, help="documents folder (default: found beside the set)")
     ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
     ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
+    ev.add_argument("--retrieval", help="retrieval modes to compare, e.g. dense,bm25,hybrid")
     ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
     ev.add_argument(
         "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
     )
     ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
+    ev.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
 
     users = sub.add_parser("users", help="add, list, remove users; reset an API key")
     users_sub = users.add_subparsers(dest="action", required=True)
@@ -89,4 +96,5 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
     bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
     bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
+    bench.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
     return parser

@@ -11,33 +11,24 @@ from rag.errors import InputError
 from rag.settings import Settings
 
 
-def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.app import launch  # gradio: deferred for start-up time of the other commands
-
-    launch(settings, upload_root=args.upload_dir)
-    return 0
-
-
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    import os
-
     from eval.datasets import dataset_name, load_dataset
+    from eval.eval_data import resolve_dataset
     from eval.judge import build_judge
-    from eval.report import summary_table, write_report
-    from eval.runner import EvalOptions, run_eval
+    from eval.report import retrieval_table, summary_table, write_report
+    from eval.runner import EvalOptions, retrieval_modes, run_eval
 
-    out = args.out or Path("eval/out") / dataset_name(args.dataset)
-    dataset = load_dataset(args.dataset, args.docs, cache_dir=out / "cache")
-    judge = build_judge(
-        settings,
-        args.judge_model or os.environ.get("RAG_JUDGE_MODEL"),
-        args.judge_base_url or os.environ.get("RAG_JUDGE_BASE_URL"),
-    )
-    options = EvalOptions(out=out, baseline=args.baseline, judge=judge, progress=True,
-                          seed=args.seed, limit=args.limit)  # fmt: skip
+    modes = retrieval_modes(args.retrieval)
+    dataset_path = resolve_dataset(args.dataset, settings)
+    out = args.out or Path("eval/out") / dataset_name(dataset_path)
+    dataset = load_dataset(dataset_path, args.docs, cache_dir=out / "cache")
+    options = EvalOptions(out=out, baseline=args.baseline, judge=build_judge(settings),
+                          progress=True, seed=args.seed, limit=args.limit, retrieval=modes)  # fmt: skip
     report = run_eval(dataset.sample(args.limit, args.seed), settings, options)
     paths = write_report(report, out)
     print(summary_table(report))
+    if options.retrieval:
+        print("\n" + retrieval_table(report))
     for note in report["notes"]:
         print(f"note: {note}", file=sys.stderr)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
@@ -47,6 +38,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from eval.bench.report import markdown
     from eval.bench.run import run_bench
+    from eval.eval_data import covid_qa_json
 
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -61,7 +53,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("eval.bench").setLevel(logging.INFO)
     results = run_bench(
         sizes, args.out, queries=args.queries, cold_runs=args.cold_runs,
-        keep_stores=args.keep_stores,
+        keep_stores=args.keep_stores, source=covid_qa_json(settings),
     )  # fmt: skip
     print(markdown(results))
     print(f"wrote {args.out / 'bench.json'}, {args.out / 'bench.md'}, {args.out / 'bench.png'}")

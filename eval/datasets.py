@@ -4,52 +4,21 @@ A question's gold evidence comes at one of two levels. ``evidence`` holds exact 
 seeds' quotes, a rag dataset's ``reference_contexts``): a passage is relevant when it contains
 it. ``gold_docs`` holds document file-name patterns (COVID-QA's ``qa_meta.jsonl``, the SEC
 set's ``Source Docs`` globs): a passage is relevant when its file name matches. Dataset-specific
-extras (COVID-QA's articles, the SEC set's CSV) are read in :mod:`eval.shared_sets`.
+extras (COVID-QA's articles, the SEC set's CSV) are read in :mod:`eval.shared_sets`; the types
+both produce live in :mod:`eval.examples`.
 """
 
 from __future__ import annotations
 
 import json
-import random
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eval.examples import Dataset, Example, dataset_name
+from eval.shared_sets import load_rag_dataset
 from rag.errors import InputError
 
-
-@dataclass
-class Example:
-    """One gold question."""
-
-    id: str
-    question: str
-    reference_answer: str
-    answerable: bool = True
-    type: str = ""
-    keywords: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-    gold_docs: list[str] = field(default_factory=list)  # fnmatch patterns on file names
-    gold_citations: list[str] = field(default_factory=list)  # file names a citation should name
-
-
-@dataclass
-class Dataset:
-    """A named list of examples and the document files they are asked about."""
-
-    name: str
-    examples: list[Example]
-    doc_paths: list[Path]
-    notes: list[str] = field(default_factory=list)
-
-    def sample(self, limit: int | None, seed: int = 0) -> Dataset:
-        """A fixed random sample of ``limit`` examples (same seed, same sample), in file order."""
-        if limit is None or limit >= len(self.examples):
-            return self
-        if limit < 1:
-            raise InputError("--limit must be at least 1")
-        picked = sorted(random.Random(seed).sample(range(len(self.examples)), limit))
-        return Dataset(self.name, [self.examples[i] for i in picked], self.doc_paths, self.notes)
+__all__ = ["dataset_name", "load_dataset", "load_jsonl"]
 
 
 def load_dataset(path: Path, docs: Path | None = None, *, cache_dir: Path | None = None) -> Dataset:
@@ -60,14 +29,7 @@ def load_dataset(path: Path, docs: Path | None = None, *, cache_dir: Path | None
         if docs is None:
             raise InputError(f"{path}: give the documents folder with --docs")
         return Dataset(dataset_name(path), load_jsonl(path), [_existing(docs)])
-    from eval.shared_sets import load_rag_dataset
-
     return load_rag_dataset(path, docs, cache_dir=cache_dir or Path("eval/out/cache"))
-
-
-def dataset_name(path: Path) -> str:
-    """``seeds`` for ``eval/gold/seeds.jsonl``; the folder name for ``<set>/rag_dataset.json``."""
-    return path.parent.name if path.stem == "rag_dataset" else path.stem
 
 
 def load_jsonl(path: Path) -> list[Example]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rag.errors import ConfigError
+from rag.backends import build_judge_llm
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,36 +50,13 @@ class Judge:
 def build_judge(
     settings: Settings, model: str | None = None, base_url: str | None = None
 ) -> Judge | None:
-    """A judge for LLM-backed settings; None for the extractive answerer (nothing to judge)."""
-    if settings.llm == "extractive" and model is None:
+    """A judge for LLM-backed settings; None for the extractive answerer (nothing to judge).
+
+    Model and server: the arguments, else ``settings.judge_model`` / ``judge_base_url``
+    (``--judge-model``, ``RAG_JUDGE_MODEL``, ...), else the answerer's.
+    """
+    built = build_judge_llm(settings.replace(judge_model=model, judge_base_url=base_url))
+    if built is None:
         return None
-    model = model or settings.llm_model
-    if not model:
-        raise ConfigError("the judge needs a model: set --judge-model or RAG_LLM_MODEL")
-    base_url = base_url or settings.llm_base_url
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    if base_url is None:
-        if key is None:
-            raise ConfigError("the OpenAI judge needs an API key: set RAG_LLM_API_KEY")
-        from llama_index.llms.openai import OpenAI
-
-        llm: Any = OpenAI(
-            model=model,
-            api_key=key,
-            temperature=0.0,
-            timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
-        )
-    else:
-        from llama_index.llms.openai_like import OpenAILike
-
-        llm = OpenAILike(
-            model=model,
-            api_base=base_url,
-            api_key=key or "not-needed",
-            is_chat_model=True,
-            temperature=0.0,
-            timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
-        )
-    return Judge(llm, model)
+    name, llm = built
+    return Judge(llm, name)

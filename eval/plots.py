@@ -11,7 +11,8 @@ from eval.outcomes import OUTCOMES, outcome
 RATE_METRICS = ["hit@1", "hit@k", "mrr", "doc_hit@k", "keyword_match", "token_f1",
                 "semantic_similarity", "citation_precision", "citation_recall",
                 "refusal_precision", "refusal_recall", "judge_faithfulness"]  # fmt: skip
-COLORS = {"ours": "#1f77b4", "baseline": "#ff7f0e"}
+COLORS = {"ours": "#1f77b4", "baseline": "#ff7f0e", "ours-dense": "#2ca02c",
+          "ours-bm25": "#9467bd", "ours-hybrid": "#1f77b4"}  # fmt: skip
 OUTCOME_COLORS = ["#2ca02c", "#bcbd22", "#d62728", "#9467bd", "#17becf", "#e377c2"]
 
 
@@ -43,7 +44,7 @@ def _metrics_chart(report: dict[str, Any], path: Path) -> Path:
     ax.set_yticks([i + height * (len(summary) - 1) / 2 for i in range(len(names))], names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12)
-    ax.set_title(f"{report['dataset']}: {report['summary']['ours']['questions']} questions")
+    ax.set_title(f"{report['dataset']}: {len(report['questions'])} questions")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -46,9 +46,9 @@ def write_report(report: dict[str, Any], out: Path) -> list[Path]:
 def render_markdown(report: dict[str, Any], plots: list[str]) -> str:
     systems = list(report["summary"])
     lines = [f"# Evaluation: {report['dataset']}", ""]
-    ours = report["summary"]["ours"]
+    first = next(iter(report["summary"].values()))
     lines.append(
-        f"{ours['questions']} questions ({ours['answerable']} answerable), "
+        f"{first['questions']} questions ({first['answerable']} answerable), "
         f"{report['documents']['ingested']} documents; created {report['created']}."
     )
     sample = report.get("sample") or {}
@@ -62,6 +62,9 @@ def render_markdown(report: dict[str, Any], plots: list[str]) -> str:
     for note in report.get("notes") or []:
         lines.append(f"- {note}")
     lines += ["", "## Summary", "", summary_table(report), ""]
+    lines += ["## Retrieval", "", retrieval_table(report), ""]
+    if len(report["summary"]) > 1:
+        lines += [LATENCY_NOTE, ""]
     lines += ["## Outcomes", "", "| outcome | " + " | ".join(systems) + " |",
               "| --- |" + " ---: |" * len(systems)]  # fmt: skip
     counts = {s: outcome_counts(report, s) for s in systems}
@@ -89,6 +92,34 @@ def summary_table(report: dict[str, Any]) -> str:
         if all(v is None for v in values):
             continue
         lines.append(f"| {label} | " + " | ".join(_fmt(v, kind) for v in values) + " |")
+    return "\n".join(lines)
+
+
+# The engines of one run share the embedding model and its cache (rag/encoder.py).
+LATENCY_NOTE = (
+    "Latencies of systems in one run are not comparable: the first system to ask a question "
+    "embeds it and the sentences of its passages; the others find most of them in the shared "
+    "embedding cache. Compare latency across runs of one system each."
+)
+RETRIEVAL_COLUMNS = [("hit@k", "hit@k"), ("mrr", "MRR"), ("hit@1", "hit@1"),
+                     ("doc_hit@k", "doc hit@k"), ("doc_mrr", "doc MRR")]  # fmt: skip
+
+
+def retrieval_table(report: dict[str, Any]) -> str:
+    """One row per system (``rag eval --retrieval dense,bm25,hybrid``: one per mode).
+
+    Hit and MRR are :mod:`eval.metrics`' ``hit_at_k`` and ``reciprocal_rank`` over the first
+    passage holding gold evidence, as in the summary; columns no system has are left out.
+    """
+    summary = report["summary"]
+    columns = [(k, label) for k, label in RETRIEVAL_COLUMNS
+               if any(s.get(k) is not None for s in summary.values())]  # fmt: skip
+    lines = ["| system | top-k | questions | " + " | ".join(lbl for _, lbl in columns) + " |",
+             "| --- | ---: | ---: |" + " ---: |" * len(columns)]  # fmt: skip
+    for name, s in summary.items():
+        cells = [_fmt(s.get(k), "rate") for k, _ in columns]
+        n = s.get("n_hit@k", s["answerable"])
+        lines.append(f"| {name} | {s['top_k']} | {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -14,16 +14,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_args
 
-from eval.datasets import Dataset
+from eval.examples import Dataset
 from eval.judge import Judge
 from eval.scoring import aggregate, score_answer
 from rag.backends import build_embedding
 from rag.errors import InputError
 from rag.models import Answer
-from rag.settings import Settings
-from service import build_services
+from rag.settings import RetrievalMode, Settings
+from service import ChatService, build_services
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,21 @@ class EvalOptions:
     seed: int = 0
     limit: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Retrieval modes to compare, one system each ("ours-dense", ...); empty: the settings' mode
+    # as the one system "ours".
+    retrieval: tuple[RetrievalMode, ...] = ()
+
+
+def retrieval_modes(text: str | None) -> tuple[RetrievalMode, ...]:
+    """``"dense,bm25,hybrid"`` -> the modes in that order; None or empty -> no comparison."""
+    modes = list(dict.fromkeys(m.strip() for m in (text or "").split(",") if m.strip()))
+    unknown = [m for m in modes if m not in get_args(RetrievalMode)]
+    if unknown:
+        raise InputError(
+            f"--retrieval: unknown mode {', '.join(unknown)}; "
+            f"choose from {', '.join(get_args(RetrievalMode))}"
+        )
+    return tuple(cast(RetrievalMode, m) for m in modes)
 
 
 def eval_settings(settings: Settings, dataset: Dataset, out: Path) -> Settings:
@@ -65,9 +80,13 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
             f"no document of {', '.join(map(str, dataset.doc_paths))} could be ingested: "
             + "; ".join(sorted({s["reason"] for s in ingest.skipped + ingest.failed}))
         )
-    systems: dict[str, tuple[Callable[[str], Answer], int]] = {
-        "ours": (services.chat.ask, settings.top_k)
-    }
+    systems: dict[str, tuple[Callable[[str], Answer], int]] = {}
+    for mode in options.retrieval:
+        same = mode == settings.retrieval
+        chat = services.chat if same else ChatService(settings.replace(retrieval=mode))
+        systems[f"ours-{mode}"] = (chat.ask, settings.top_k)
+    if not systems:
+        systems["ours"] = (services.chat.ask, settings.top_k)
     if options.baseline:
         from eval.baseline import LlamaIndexBaseline
 

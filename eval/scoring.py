@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eval import metrics as m
-from eval.datasets import Example
+from eval.examples import Example
 from rag.models import Answer
 
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import Dataset, Example, dataset_name
+from eval.examples import Dataset, Example, dataset_name
 from rag.errors import InputError
 
 log = logging.getLogger(__name__)

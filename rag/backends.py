@@ -15,6 +15,7 @@ from rag.errors import ConfigError
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.core.llms import LLM
 
     from rag.answering.base import Answerer, FollowUpRewriter
     from rag.answering.llm_client import ChatModel
@@ -106,3 +107,24 @@ def build_rewriter(settings: Settings, answerer: Answerer) -> FollowUpRewriter:
             chat = getattr(answerer, "chat", None)
             return LLMRewriter(chat if chat is not None else build_chat_model(settings))
     raise ConfigError(f"unknown LLM backend {settings.llm!r}")
+
+
+def build_judge_llm(settings: Settings) -> tuple[str, LLM] | None:
+    """``(model, llm)`` grading answers in ``rag eval``: the chat model built as for answering
+    (same client, retries and error messages), with ``judge_model`` / ``judge_base_url``
+    in place of the answerer's where set. None for the extractive answerer without a judge."""
+    model = settings.judge_model or (settings.llm_model if settings.llm != "extractive" else None)
+    if not model:
+        if settings.llm == "extractive":
+            return None
+        raise ConfigError(
+            "the judge needs a model: set --judge-model, RAG_JUDGE_MODEL or RAG_LLM_MODEL"
+        )
+    base_url = settings.judge_base_url or settings.llm_base_url
+    judge = settings.replace(
+        llm="openai-compatible" if base_url else "openai",
+        llm_model=model,
+        llm_base_url=base_url,
+        llm_temperature=0.0,
+    )
+    return model, build_chat_model(judge).llm

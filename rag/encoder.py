@@ -26,6 +26,8 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+from rag.coalesce import Coalescer
+
 if TYPE_CHECKING:
     import torch
 
@@ -141,6 +143,7 @@ class MiniLMEmbedding(BaseEmbedding):
     """LlamaIndex's embedding interface over :class:`MiniLMEncoder`."""
 
     _encoder: Any = PrivateAttr()
+    _short: Any = PrivateAttr()  # concurrent calls of short texts merged (rag.coalesce)
     _cache: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
@@ -151,6 +154,7 @@ class MiniLMEmbedding(BaseEmbedding):
         """``group`` texts per LlamaIndex call; the encoder batches by ``batch_size`` inside."""
         model = cls(model_name=path, embed_batch_size=group)
         model._encoder = MiniLMEncoder(path, batch_size=batch_size, bfloat16=bfloat16)
+        model._short = Coalescer(model._encoder.encode)
         return model
 
     @classmethod
@@ -170,7 +174,10 @@ class MiniLMEmbedding(BaseEmbedding):
                 self._cache.move_to_end(t)
         todo = [t for t in dict.fromkeys(texts) if t not in known]
         if todo:
-            fresh = self._encoder.encode(todo)
+            # Questions and passage sentences (served while others are) are merged with
+            # concurrent calls; ingest's chunks run on their own.
+            short = all(len(t) <= CACHE_MAX_CHARS for t in todo)
+            fresh = (self._short if short else self._encoder).encode(todo)
             known.update(zip(todo, fresh, strict=True))
             with self._lock:
                 for t, v in zip(todo, fresh, strict=True):

@@ -64,23 +64,32 @@ class RagEngine:
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
         return self.retriever.retrieve(check_question(question), top_k)
 
-    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        top_k: int | None = None,
+    ) -> Answer:
         answer: Answer | None = None
-        for event in self.stream(question, history):
+        for event in self.stream(question, history, top_k):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
         return answer
 
     def stream(
-        self, question: str, history: list[tuple[str, str]] | None = None
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        top_k: int | None = None,
     ) -> Iterator[AnswerDelta | Answer]:
-        """Yield :class:`AnswerDelta` pieces, then the final :class:`Answer`."""
+        """Yield :class:`AnswerDelta` pieces, then the final :class:`Answer` (``top_k``
+        passages retrieved; default the settings')."""
         question = check_question(question)
         history = history or []
         started = time.perf_counter()
         query = self.rewriter.rewrite(question, history) if history else question
-        passages = self.retriever.retrieve(query)
+        passages = self.retriever.retrieve(query, top_k)
         retrieved_at = time.perf_counter()
         for event in self.answerer.stream(query, passages, history):
             if isinstance(event, Answer):

@@ -98,6 +98,19 @@ class Settings(BaseSettings):
         "passage scores at least this",
     )
 
+    # evaluation
+    judge_model: str | None = Field(
+        default=None, description="LLM judge model for `rag eval` (default: the answerer's)"
+    )
+    judge_base_url: str | None = Field(
+        default=None, description="LLM judge server for `rag eval` (default: the answerer's)"
+    )
+    eval_data: Path | None = Field(
+        default=None,
+        description="Folder of the shared eval sets (COVID-QA, SEC 10-Q) read by `rag eval` "
+        "and `rag bench`; default: shared/eval-data beside the repository",
+    )
+
     # UI
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _ADD_BATCH = 1000
+# Chroma builds one shared "system" per store path on first use, and two threads doing that
+# at once break it ("'RustBindingsAPI' object has no attribute 'bindings'"): a server's
+# first requests and its warm-up thread open the store together, so clients are made one
+# at a time.
+_CLIENT_LOCK = threading.Lock()
 _GET_PAGE = 5000
 # Collection metadata key holding a fresh random token after every write, so caches derived
 # from the collection (the BM25 index) can tell, in any process, whether it changed.
@@ -261,12 +267,13 @@ def _make_client(settings: Settings, *, create: bool) -> Any:
                 f"RAG_CHROMA_URL must look like http://host:port, got {url.geturl()!r}"
             )
         try:
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
+            with _CLIENT_LOCK:
+                return chromadb.HttpClient(
+                    host=url.hostname,
+                    port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https",
+                    settings=chroma_settings,
+                )
         except Exception as exc:
             raise RagError(
                 f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
@@ -277,6 +284,7 @@ def _make_client(settings: Settings, *, create: bool) -> Any:
     if path.exists() and not path.is_dir():
         raise ConfigError(f"the store path {path} is a file, not a directory")
     try:
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        with _CLIENT_LOCK:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
         raise RagError(f"cannot open the store at {path}: {exc}") from None

@@ -27,7 +27,7 @@ from service.conversations import (
 from service.db import Database
 from service.evidence import Context, source_context
 from service.library import LibraryService
-from service.uploads import UploadResult, safe_upload_name
+from service.uploads import UploadedFile, UploadResult, safe_upload_name
 from service.users import OPERATOR, NewCredentials, User, UsersService, require_users_to_expose
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "LibraryService",
     "Services",
     "UploadResult",
+    "UploadedFile",
     "build_services",
     "require_users_to_expose",
     "safe_upload_name",

@@ -54,15 +54,23 @@ class ChatService:
         return self.settings.llm
 
     def ask(
-        self, question: str, collection: str | None = None, history: History | None = None
+        self,
+        question: str,
+        collection: str | None = None,
+        history: History | None = None,
+        top_k: int | None = None,
     ) -> Answer:
-        return self.engine(collection).ask(question, history)
+        return self.engine(collection).ask(question, history, top_k)
 
     def stream(
-        self, question: str, collection: str | None = None, history: History | None = None
+        self,
+        question: str,
+        collection: str | None = None,
+        history: History | None = None,
+        top_k: int | None = None,
     ) -> Iterator[AnswerDelta | Answer]:
         """Text deltas, then the final :class:`Answer`."""
-        return self.engine(collection).stream(question, history)
+        return self.engine(collection).stream(question, history, top_k)
 
     def retrieve(
         self, question: str, collection: str | None = None, top_k: int | None = None

@@ -130,6 +130,8 @@ class ConversationService:
         question: str,
         conversation_id: str | None = None,
         collection: str | None = None,
+        *,
+        top_k: int | None = None,
     ) -> tuple[str, Turn, Answer]:
         """Ask within a conversation (a new one when ``conversation_id`` is None) and record
         the turn. A continued conversation keeps the collection it was started on."""
@@ -141,7 +143,7 @@ class ConversationService:
         name = self.chat.settings.for_collection(collection).collection
         if self.access is not None:  # a collection shared earlier may have been closed since
             self.access.check_read(user, name)
-        answer = self.chat.ask(question, name, history or None)
+        answer = self.chat.ask(question, name, history or None, top_k=top_k)
         conversation_id, turn = self.record(user, conversation_id, name, answer)
         return conversation_id, turn, answer
 

@@ -26,7 +26,7 @@ from rag.models import Chunk
 from rag.settings import Settings
 from rag.store import Store, collection_names
 from service.access import AccessService
-from service.uploads import UploadResult, save_upload
+from service.uploads import UploadedFile, UploadResult, save_upload
 from service.users import User
 
 log = logging.getLogger(__name__)
@@ -130,22 +130,18 @@ class LibraryService:
                     raise InputError(f"unsupported file type; supported: {kinds}")
                 saved = save_upload(Path(temp), name, dest)
                 report = self.ingest([saved], settings.collection)
-            except RagError as exc:
-                result.lines.append(("error", f"{name} was not added: {exc}"))
+            except (RagError, OSError) as exc:
+                reason = str(exc) if isinstance(exc, RagError) else str(exc.strerror or exc)
+                result.lines.append(("error", f"{name} was not added: {reason}"))
+                result.files.append(UploadedFile(name, "failed", reason))
                 continue
-            except OSError as exc:
-                result.lines.append(("error", f"{name} was not added: {exc.strerror or exc}"))
-                continue
+            result.files.append(self._uploaded(name, saved, report, settings.collection, user))
             for item in report.failed + report.skipped:
                 result.lines.append(("error", f"{saved.name} was not added: {item['reason']}"))
                 saved.unlink(missing_ok=True)
             if report.added or report.updated:
                 verb = "added" if report.added else "updated"
-                chunks = sum(
-                    d.chunks
-                    for d in self.documents(settings.collection, user=user)
-                    if d.source == source_key(saved)
-                )
+                chunks = result.files[-1].chunks
                 result.lines.append(("ok", f"{saved.name} {verb} ({chunks} chunks)"))
                 result.changed = True
             elif report.unchanged:
@@ -153,6 +149,23 @@ class LibraryService:
         if progress is not None:
             progress(1.0, "done")
         return result
+
+    def _uploaded(
+        self, name: str, saved: Path, report: IngestReport, collection: str, user: User | None
+    ) -> UploadedFile:
+        """The outcome of one ingested upload, with its document's id and chunks if stored."""
+        for status in ("added", "updated", "unchanged"):
+            if getattr(report, status):
+                key = source_key(saved)
+                docs = [d for d in self.documents(collection, user=user) if d.source == key]
+                doc_id = docs[0].doc_id if docs else ""
+                chunks = sum(d.chunks for d in docs)
+                return UploadedFile(name, status, "", key, doc_id, chunks, report)
+        for status in ("failed", "skipped"):
+            items = getattr(report, status)
+            if items:
+                return UploadedFile(name, status, items[0]["reason"], report=report)
+        return UploadedFile(name, "failed", "nothing was ingested", report=report)
 
     def forget(self, paths: Sequence[Path], collection: str | None = None) -> dict[str, int]:
         """Remove the documents of these files (or of every file below these folders).

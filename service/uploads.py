@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.report import IngestReport
 from rag.errors import InputError
 
 MAX_NAME_CHARS = 120
@@ -46,11 +47,26 @@ def save_upload(temp_path: Path, original_name: str, dest_dir: Path) -> Path:
 
 
 @dataclass
+class UploadedFile:
+    """One uploaded file: ``status`` is added, updated, unchanged, skipped or failed;
+    ``report`` is its ``rag ingest --json`` summary (None when it never got that far)."""
+
+    name: str
+    status: str
+    reason: str = ""
+    source: str = ""
+    doc_id: str = ""
+    chunks: int = 0
+    report: IngestReport | None = None
+
+
+@dataclass
 class UploadResult:
-    """What happened to each uploaded file, as (level, message) lines for the UI."""
+    """What happened to each uploaded file: (level, message) lines for the UI, and ``files``."""
 
     lines: list[tuple[str, str]] = field(default_factory=list)
     changed: bool = False
+    files: list[UploadedFile] = field(default_factory=list)
 
     @property
     def summary(self) -> str:

@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rag  # noqa: F401  (offline guards before gradio is imported)
 
@@ -18,10 +18,13 @@ import rag  # noqa: F401  (offline guards before gradio is imported)
 import gradio as gr
 
 from rag.settings import Settings
-from service import require_users_to_expose
+from service import Services, require_users_to_expose
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +86,11 @@ def build_app(
     upload_root: Path | None = None,
     *,
     warm: bool = False,
+    services: Services | None = None,
     chat: ChatApp | None = None,
 ) -> Any:
-    chat = chat or ChatApp(settings, upload_root)
+    """The Blocks app; ``services`` shares a process's services (e.g. with the HTTP API)."""
+    chat = chat or ChatApp(settings, upload_root, services)
     if warm:
         threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
     with gr.Blocks(title="Document Q&A") as app:
@@ -226,8 +231,18 @@ def launch_options(settings: Settings, chat: ChatApp) -> dict[str, Any]:
     }
 
 
-def launch(settings: Settings, *, upload_root: Path | None = None) -> None:
-    chat = ChatApp(settings, upload_root)
+def mount(
+    parent: FastAPI,
+    settings: Settings,
+    services: Services,
+    *,
+    upload_root: Path | None = None,
+) -> FastAPI:
+    """Mount the UI at ``/`` of ``parent`` (the HTTP API's app), sharing its services; the
+    models load in the background at start. Refuses (ConfigError) to listen beyond this
+    machine while no user exists."""
+    chat = ChatApp(settings, upload_root, services)
     options = launch_options(settings, chat)
-    app = build_app(settings, upload_root, warm=True, chat=chat)
-    app.queue(default_concurrency_limit=ASK_CONCURRENCY).launch(theme=gr.themes.Soft(), **options)
+    blocks = build_app(settings, upload_root, warm=True, chat=chat)
+    blocks.queue(default_concurrency_limit=ASK_CONCURRENCY)
+    return gr.mount_gradio_app(parent, blocks, path="/", theme=gr.themes.Soft(), **options)

@@ -18,7 +18,7 @@ import gradio as gr
 
 from rag.errors import NotFoundError, RagError
 from rag.settings import Settings
-from service import User, build_services
+from service import Services, User, build_services
 from ui.chat import Turn, add_note, error_message, respond
 from ui.export import write_export
 from ui.history import sidebar_update, stored_turns
@@ -42,9 +42,14 @@ def public_settings(settings: Settings) -> dict[str, Any]:
 class ChatApp:
     """The callbacks, bound to one settings object, engine holder and upload folder."""
 
-    def __init__(self, settings: Settings, upload_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        upload_root: Path | None = None,
+        services: Services | None = None,
+    ) -> None:
         self.settings = settings
-        services = build_services(settings, upload_root=upload_root)
+        services = services or build_services(settings, upload_root=upload_root)
         self.library = services.library
         self.chat = services.chat
         self.users = services.users

@@ -1,6 +1,6 @@
 """Bench corpora: real COVID-QA articles for the small size, generated chunks above it.
 
-The real text is read from the shared COVID-QA file by path and written as ``.txt`` files into
+The real text is read from the shared COVID-QA file by path (``eval.eval_data``) and written as ``.txt`` files into
 the bench's work folder (never into the repository). Sizes above the real corpus reuse its real
 chunk texts and real embeddings: each generated chunk is a window of a real article shifted by a
 random offset, with the embedding of the real chunk it was cut near plus a small perturbation.
@@ -20,17 +20,6 @@ import numpy as np
 from index.chunking import chunk_text
 from rag.models import Chunk
 
-# shared/ lies beside the repository (read by path, never copied into it); a clean clone made
-# elsewhere (CI) falls back to the workplace's copy.
-_COVID_REL = "shared/eval-data/covid-qa-deepset/200423_covidQA.json"
-COVID_QA = next(
-    (
-        p
-        for p in (Path(__file__).resolve().parents[3] / _COVID_REL, Path("/work") / _COVID_REL)
-        if p.is_file()
-    ),
-    Path(__file__).resolve().parents[3] / _COVID_REL,
-)
 # Per-dimension noise added to a reused (unit) embedding; cosine to the original stays ~0.9.
 NOISE_SIGMA = 0.025
 
@@ -53,7 +42,7 @@ class RealCorpus:
         return [q for a in self.articles for q in a.questions]
 
 
-def load_articles(path: Path = COVID_QA) -> list[Article]:
+def load_articles(path: Path) -> list[Article]:
     data = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for item in data["data"]:
@@ -69,7 +58,7 @@ def write_real_corpus(
     *,
     chunk_size: int,
     chunk_overlap: int,
-    source: Path = COVID_QA,
+    source: Path,
 ) -> RealCorpus:
     """Write whole articles as ``.txt`` files until their chunks reach ``target_chunks``.
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from eval.bench import coldstart, corpus, ingest
 from eval.bench.report import write_reports
+from eval.eval_data import covid_qa_json
 from rag.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -34,14 +35,18 @@ def run_bench(
     queries: int = 40,
     cold_runs: int = 3,
     keep_stores: bool = False,
-    source: Path = corpus.COVID_QA,
+    source: Path | None = None,
 ) -> dict[str, Any]:
-    """Measure ``sizes`` (chunks) in one run and write JSON, Markdown and PNG into ``out``."""
+    """Measure ``sizes`` (chunks) in one run and write JSON, Markdown and PNG into ``out``.
+
+    ``source`` is COVID-QA's SQuAD file, by default the one in the eval-data folder.
+    """
     sizes = sorted(set(sizes))
     out.mkdir(parents=True, exist_ok=True)
     work = out / "work"
     shutil.rmtree(work, ignore_errors=True)
     settings = load_settings(store=work / "unused")
+    source = source or covid_qa_json(settings)
     results: dict[str, Any] = {"machine": machine(), "started": _now(), "sizes": []}
     load = [os.getloadavg()[0]]
 

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.bench.corpus import COVID_QA
 from eval.bench.run import run_bench
+from eval.eval_data import covid_qa_json
+from rag.settings import load_settings
+
+COVID_QA = covid_qa_json(load_settings())
 
 pytestmark = [
     pytest.mark.slow,

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import load_dataset, load_jsonl
+from eval.eval_data import eval_data_dir
 from rag.errors import InputError
+from rag.settings import load_settings
 
-SHARED = Path("/work/shared/eval-data")
+SHARED = eval_data_dir(load_settings())
 COVID = SHARED / "covid-qa-deepset"
 SEC = SHARED / "docugami-kg-rag-sec-10q"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="shared eval data not present")

@@ -40,6 +40,22 @@ def test_judge_model_and_server_are_separate_from_the_answerer() -> None:
     assert fallback is not None and fallback.model == "answerer-model"
 
 
+def test_judge_model_and_server_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RAG_JUDGE_MODEL / RAG_JUDGE_BASE_URL are settings; an override (--judge-model) wins."""
+    monkeypatch.setenv("RAG_JUDGE_MODEL", "judge-from-env")
+    monkeypatch.setenv("RAG_JUDGE_BASE_URL", "http://127.0.0.1:3/v1")
+    settings = load_settings(llm="openai-compatible", llm_model="answerer-model",
+                             llm_base_url="http://127.0.0.1:1/v1")  # fmt: skip
+    assert (settings.judge_model, settings.judge_base_url) == (
+        "judge-from-env", "http://127.0.0.1:3/v1"
+    )  # fmt: skip
+    judge = build_judge(settings)
+    assert judge is not None and judge.model == "judge-from-env"
+    assert judge.llm.api_base == "http://127.0.0.1:3/v1"
+    judge = build_judge(load_settings(judge_model="judge-from-cli"))  # extractive answerer
+    assert judge is not None and judge.model == "judge-from-cli"
+
+
 def test_unreachable_judge_leaves_scores_empty() -> None:
     url = f"http://127.0.0.1:{_closed_port()}/v1"
     settings = load_settings(llm="openai-compatible", llm_model="m", llm_base_url=url,

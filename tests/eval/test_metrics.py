@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eval import metrics as m
-from eval.datasets import Example
+from eval.examples import Example
 from eval.scoring import aggregate, score_answer
 from rag.models import Answer, Citation, Passage
 

@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
+from eval.bench.loadtest import SEED_CASES, run_load
 from tests.ui.conftest import UiServer
-from ui.loadtest import SEED_CASES, run_load
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """Many clients asking at once through the app's own ``ask`` endpoint (gradio_client).
 
-``python -m ui.loadtest --url http://127.0.0.1:7860`` prints latencies; the UI tests call
+``python -m eval.bench.loadtest --url http://127.0.0.1:7860`` prints latencies; the UI tests call
 :func:`run_load` and check that every answer is correct and cited.
 """
 
