@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from tests.index.cli import rag, rag_json
+from tests.index.rag_command import rag, rag_json
 
 
 def test_ingest_reports_unreadable_files_and_exits_1(tmp_path: Path) -> None:

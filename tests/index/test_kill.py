@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from index.chunking import chunk_text
-from tests.index.cli import rag_env, rag_json
+from tests.index.rag_command import rag_env, rag_json
 
 FILES = 5
 
