@@ -9,6 +9,8 @@ the database).
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -29,6 +31,9 @@ from service.users import OPERATOR_ID, User
 TITLE_CHARS = 80
 NOTE_CHARS = 4000
 HISTORY_TURNS = 6  # earlier turns given to the engine for follow-ups
+# Two writers that read the same last turn number collide on (conversation, n); the loser
+# reads again. Jittered waits make repeated collisions unlikely even on a loaded machine.
+RECORD_ATTEMPTS = 30
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class ConversationService:
         self, user: User | None, conversation_id: str | None, collection: str, answer: Answer
     ) -> tuple[str, Turn]:
         """Store an answered question as the next turn; returns the conversation's id."""
-        for _attempt in range(5):  # two processes adding a turn to one conversation at once
+        for attempt in range(RECORD_ATTEMPTS):  # processes adding to one conversation at once
             try:
                 with self.database.session() as session:
                     if conversation_id is None:
@@ -189,6 +194,7 @@ class ConversationService:
             except DatabaseError as exc:
                 if not isinstance(exc.__cause__, IntegrityError) or conversation_id is None:
                     raise
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # then read the new last n
         raise DatabaseError(f"could not add a turn to conversation {conversation_id}: busy")
 
     def owned_by(self, user: User | None) -> list[ConversationSummary]:
