@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_BIN ?= /usr/bin/chromium
 
-.PHONY: run test lint ingest ui eval bench clean browser-deps postgres-deps
+.PHONY: run test lint ingest ui eval bench clean browser-deps ocr-deps postgres-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) ocr-deps
 	$(BIN)/rag ingest seeds
 	$(BIN)/rag ui
 
@@ -56,7 +56,25 @@ postgres-deps:
 		echo "warning: PostgreSQL is missing; the PostgreSQL tests will be skipped"; \
 	fi
 
-test: $(STAMP) browser-deps postgres-deps
+# Debian's Tesseract reads scanned PDF pages. Installed with apt when missing and possible (root);
+# otherwise scanned pages are reported as skipped and the OCR tests skip, or fail when
+# REQUIRE_OCR is set (CI).
+ocr-deps:
+	@if command -v tesseract >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian tesseract-ocr for scanned PDF pages"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq tesseract-ocr >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq tesseract-ocr; }; \
+	elif [ -n "$$REQUIRE_OCR" ]; then \
+		echo "error: tesseract is missing and cannot be installed (needs root and apt-get)"; \
+		exit 1; \
+	else \
+		echo "warning: tesseract is missing; scanned PDF pages are skipped, OCR tests too"; \
+	fi
+
+test: $(STAMP) browser-deps ocr-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -75,6 +93,7 @@ eval: $(STAMP)
 	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline
 	$(BIN)/rag eval --dataset covid-qa-deepset --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
 	$(BIN)/rag eval --dataset docugami-kg-rag-sec-10q --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
+	$(BIN)/rag eval --dataset eval/gold/sec_tables.jsonl --docs $(or $(EVAL_DATA),../shared/eval-data)/docugami-kg-rag-sec-10q/source_files
 
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from api import routes_ask, routes_conversations, routes_documents, routes_openai
 from api.deps import current_caller
 from api.errors import ApiError, install_error_handlers
+from api.limits import UploadSizeLimit
 from rag.settings import Settings
 from service import Services, build_services
 
@@ -28,11 +29,14 @@ Errors are `{"error": {"message", "type", "code"}}` with status 400, 401, 404, 4
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
-    """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the UI)."""
+    """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the
+    UI); once any user exists every caller needs an API key (see
+    :func:`api.deps.current_caller`)."""
     app = FastAPI(title="rag-chat API", version="1", description=DESCRIPTION,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
     app.state.services = services or build_services(settings)
     install_error_handlers(app)
+    app.add_middleware(UploadSizeLimit, max_file_mb=settings.max_file_mb)
     authenticated = [Depends(current_caller)]  # every route, whether it uses the caller or not
     for router in (routes_openai.router, routes_ask.router, routes_documents.router,
                    routes_conversations.router, _unknown_paths()):  # fmt: skip

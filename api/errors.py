@@ -47,12 +47,20 @@ _HTTP_TYPES = {400: "invalid_request_error", 404: "not_found_error", 405: "inval
 class ApiError(Exception):
     """An HTTP-level error of the API itself (a document not found, a file too large)."""
 
-    def __init__(self, status: int, message: str, code: str, type_: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str,
+        type_: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code
         self.type = type_ or _HTTP_TYPES.get(status, "invalid_request_error")
+        self.headers = headers
 
 
 def error_status(exc: RagError) -> tuple[int, str, str]:
@@ -105,7 +113,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
-        return error_response(exc.status, exc.message, exc.type, exc.code)
+        return error_response(exc.status, exc.message, exc.type, exc.code, exc.headers)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
-from cli import accounts, commands, serve, tools
+from cli import accounts, chat, commands, serve, tools
 from cli.output import quiet_libraries
 from cli.parser import build_parser
 from rag.errors import RagError
@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ingest": commands.cmd_ingest,
             "forget": commands.cmd_forget,
             "ask": commands.cmd_ask,
+            "chat": chat.cmd_chat,
             "sources": commands.cmd_sources,
             "serve": serve.cmd_serve,
             "ui": serve.cmd_serve,

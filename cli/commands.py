@@ -8,13 +8,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from cli.output import display_source
-from rag.answering.base import AnswerDelta
+from cli.output import display_source, print_answer
 from rag.engine import check_question
 from rag.errors import InputError, LLMError
-from rag.models import Answer
 from rag.settings import Settings
 from service import LibraryService, build_services
 
@@ -66,7 +64,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                 answer = {"question": question, "error": str(exc)}
             print(json.dumps(answer, ensure_ascii=False), flush=True)
         else:
-            print_answer(chat.stream(question), stream=args.stream, out=sys.stdout)
+            print_answer(chat.stream(question), stream=args.stream, out=sys.stdout, full=args.full)
     return 0
 
 
@@ -89,27 +87,6 @@ def read_batch(path: Path) -> Iterator[str]:
                 ) from None
         else:
             yield line
-
-
-def print_answer(events: Iterator[AnswerDelta | Answer], *, stream: bool, out: TextIO) -> None:
-    answer: Answer | None = None
-    for event in events:
-        if isinstance(event, Answer):
-            answer = event
-        elif stream:
-            out.write(event.text)
-            out.flush()
-    assert answer is not None
-    out.write("\n" if stream else answer.answer + "\n")
-    for warning in answer.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if answer.refused:
-        return
-    out.write("\nSources:\n")
-    for c in answer.citations:
-        page = f", page {c.page}" if c.page is not None else ""
-        out.write(f"[{c.id}] {display_source(c.source)}{page} (score {c.score:.3f})\n")
-        out.write("    " + " ".join(c.text.split()) + "\n")
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:

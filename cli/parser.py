@@ -30,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--batch", type=Path, help="questions file: plain lines or JSONL")
     ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    ask.add_argument("--full", action="store_true", help="print each cited passage whole")
+
+    chat = sub.add_parser(
+        "chat", help="a conversation: questions from stdin, one per line (follow-ups allowed)"
+    )
+    chat.add_argument("--json", action="store_true", help="one JSON object per answer")
+    chat.add_argument("--full", action="store_true", help="print each cited passage whole")
 
     sources = sub.add_parser("sources", help="list ingested documents")
     sources.add_argument("--json", action="store_true")
@@ -96,5 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
     bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
     bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
+    bench.add_argument("--api", choices=("with", "without", "only"), default="with",
+                       help="the HTTP API load run (50 concurrent chat completions x 3 rounds): "
+                       "after the sizes (default), not at all, or alone")  # fmt: skip
     bench.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
     return parser

@@ -18,6 +18,9 @@ ROWS = [
     ("keyword_match", "answer keyword match", "rate"),
     ("token_f1", "answer token F1", "rate"),
     ("semantic_similarity", "answer semantic similarity", "rate"),
+    ("coverage", "coverage (answerable answered)", "rate"),
+    ("precision_when_answering", "precision when answering", "rate"),
+    ("answer_contains_gold", "answer contains gold", "rate"),
     ("citation_precision", "citation precision", "rate"),
     ("citation_recall", "citation recall", "rate"),
     ("refusal_precision", "refusal precision", "rate"),
@@ -33,11 +36,12 @@ ROWS = [
 def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     """Write all report files into ``out``; returns their paths."""
     from eval.plots import write_plots
+    from eval.trust import write_trust_plots
 
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "report.json"
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    plots = write_plots(report, out)
+    plots = write_plots(report, out) + write_trust_plots(report, out)
     md_path = out / "report.md"
     md_path.write_text(render_markdown(report, [p.name for p in plots]), encoding="utf-8")
     return [json_path, md_path, *plots]

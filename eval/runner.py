@@ -19,6 +19,7 @@ from typing import Any, cast, get_args
 from eval.examples import Dataset
 from eval.judge import Judge
 from eval.scoring import aggregate, score_answer
+from eval.trust import trust_summary
 from rag.backends import build_embedding
 from rag.errors import InputError
 from rag.models import Answer
@@ -26,6 +27,8 @@ from rag.settings import RetrievalMode, Settings
 from service import ChatService, build_services
 
 log = logging.getLogger(__name__)
+
+TRUST_HEADLINES = ("coverage", "precision_when_answering", "answer_contains_gold")
 
 REPORTED_SETTINGS = ("retrieval", "top_k", "chunk_size", "chunk_overlap", "llm", "llm_model",
                      "embedding", "min_support", "collection")  # fmt: skip
@@ -129,6 +132,9 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
         | {"top_k": top_k}
         for name, (_, top_k) in systems.items()
     }
+    for name, values in summary.items():
+        trust = trust_summary(records, name)
+        values.update({k: trust.get(k) for k in TRUST_HEADLINES} | {"trust": trust})
     return {
         "dataset": dataset.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -47,6 +47,8 @@ def score_answer(example: Example, answer: Answer, top_k: int) -> dict[str, Any]
     return {
         "answer": answer.answer,
         "refused": answer.refused,
+        "confidence": answer.confidence,
+        "confidence_label": answer.confidence_label,
         "citations": citations,
         "retrieved": retrieved,
         "scores": scores,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+from rag.boxes import Box, boxes_in
 from rag.models import Chunk
+from rag.non_prose import non_prose_spans
 from rag.sentences import split_sentences
+from rag.table_rows import table_rows
 from rag.tokens import count_tokens, encoding
 
 
@@ -18,13 +21,19 @@ def chunk_text(
     chunk_overlap: int,
     page: int | None = None,
     first_index: int = 0,
+    boxes: tuple[Box, ...] = (),
+    context: str = "",
 ) -> list[Chunk]:
     """Pack whole sentences into chunks of at most ``chunk_size`` tokens.
 
     Consecutive chunks share trailing sentences worth up to ``chunk_overlap`` tokens. A sentence
     longer than ``chunk_size`` is cut at token boundaries. ``chunk.text == text[start:end]``.
+    A Markdown table row is one piece, so never split; a chunk that starts inside a table
+    carries the table's header (``table_header``), which is embedded with it.
     """
     pieces = _pieces(text, chunk_size)
+    marked = [(s, e) for s, e, _ in non_prose_spans(text)]  # on the whole page: context counts
+    headers = {row.start: row.header for row in table_rows(text)} if "|" in text else {}
     chunks: list[Chunk] = []
     i = 0
     while i < len(pieces):
@@ -44,6 +53,10 @@ def chunk_text(
                 end_char=end,
                 page=page,
                 chunk_index=index,
+                non_prose=tuple((s, e) for s, e in marked if start <= s and e <= end),
+                boxes=boxes_in(boxes, start, end),
+                table_header=headers.get(start, "") if start > 0 else "",
+                context=context,
             )
         )
         if j >= len(pieces):

@@ -154,7 +154,7 @@ def _write(
         step = settings.embed_batch_size
         for start in range(0, len(queue), step):
             window = queue[start : start + step]
-            embedded = embed_model.get_text_embedding_batch([c.text for c in window])
+            embedded = embed_model.get_text_embedding_batch([c.embed_text() for c in window])
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush(window)
             bar.advance(len(window), files=f"{done}/{len(jobs)}")

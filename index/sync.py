@@ -19,7 +19,7 @@ from rag.models import Chunk
 from rag.settings import Settings
 
 # Bump when a loader changes the text it produces, so that stored documents are re-read.
-LOADER_VERSION = "1"
+LOADER_VERSION = "3"  # 2: PDF layout (tables as Markdown rows, furniture out, OCR, boxes); 3: non-prose units marked
 
 
 @dataclass
@@ -91,6 +91,8 @@ def plan_file(
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 page=page.page,
+                boxes=page.boxes,
+                context=page.context,
                 first_index=len(job.chunks),
             )
         )

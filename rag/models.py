@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rag.boxes import Box
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -18,6 +20,19 @@ class Chunk:
     end_char: int
     page: int | None = None
     chunk_index: int = 0
+    # Units that are not prose (headings, captions, references...), offsets like start_char.
+    non_prose: tuple[tuple[int, int], ...] = ()
+    # PDF line boxes of this chunk's text (see ``rag.boxes``); empty for text formats.
+    boxes: tuple[Box, ...] = ()
+    # The header of the table this chunk starts inside ("" when it does not start in a table).
+    table_header: str = ""
+    # Page furniture that names the document (a PDF's running header), not part of ``text``.
+    context: str = ""
+
+    def embed_text(self) -> str:
+        """What is embedded: the page's running header, the header of the table the chunk
+        starts inside, then the chunk's text."""
+        return "\n".join(t for t in (self.context, self.table_header, self.text) if t)
 
 
 @dataclass
@@ -32,6 +47,14 @@ class Passage:
     start_char: int | None
     end_char: int | None
     page: int | None = None
+    # Non-prose units (offsets into the source text); None when the store predates marking.
+    non_prose: tuple[tuple[int, int], ...] | None = None
+    rank: int = 0  # 1-based retrieval rank
+    # 0-1, how closely the passage's best sentence matches the question (set by the answerer)
+    relevance: float | None = None
+    boxes: tuple[Box, ...] = ()
+    table_header: str = ""
+    context: str = ""
 
 
 @dataclass
@@ -50,6 +73,10 @@ class Citation:
     support_score: float = 0.0
     highlight_start: int | None = None
     highlight_end: int | None = None
+    rank: int = 0  # 1-based retrieval rank of the passage
+    relevance: float = 0.0  # 0-1: how closely the passage's best sentence matches the question
+    # PDF only: [x0, y0, x1, y1] in points (top-left origin) of the highlight on ``page``.
+    bbox: list[float] | None = None
 
     @property
     def highlight(self) -> str:
@@ -75,6 +102,10 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     # The stand-alone question used for retrieval, when a follow-up was rewritten.
     rewritten_question: str | None = None
+    # How likely the answer holds what was asked (0-1), calibrated on gold sets for the
+    # extractive answerer; high / medium / low with the meanings in LABEL_MEANINGS.
+    confidence: float | None = None
+    confidence_label: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,6 +116,15 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "warnings": list(self.warnings),
+            "confidence": self.confidence,
+            "confidence_label": self.confidence_label,
             **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
-            **({"closest": [asdict(p) for p in self.retrieved]} if self.refused else {}),
+            **({"closest": [_passage_json(p) for p in self.retrieved]} if self.refused else {}),
         }
+
+
+def _passage_json(passage: Passage) -> dict[str, Any]:
+    """A passage for the JSON output, without its internal line boxes."""
+    out = asdict(passage)
+    del out["boxes"]
+    return out

@@ -7,7 +7,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rag.bm25_index import Bm25Index
+from rag.boxes import decode_boxes
 from rag.models import Passage
+from rag.non_prose import decode_spans
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -66,7 +68,10 @@ class HybridRetriever:
         passages = [to_passage(r) for r in results]
         if superseded:  # a killed ingest left two versions of a file: show the current one
             passages = [p for p in passages if p.doc_id not in superseded]
-        return deduplicate(passages)[:k]
+        kept = deduplicate(passages)[:k]
+        for rank, passage in enumerate(kept, 1):
+            passage.rank = rank
+        return kept
 
     def _dense_retriever(self, k: int) -> BaseRetriever:
         if self._dense is None:
@@ -135,6 +140,10 @@ def to_passage(result: NodeWithScore) -> Passage:
         start_char=_int_or_none(meta.get("start_char")),
         end_char=_int_or_none(meta.get("end_char")),
         page=page if isinstance(page, int) and page >= 0 else None,
+        non_prose=decode_spans(meta.get("non_prose")),
+        boxes=decode_boxes(meta.get("boxes")),
+        table_header=str(meta.get("table_header") or ""),
+        context=str(meta.get("context") or ""),
     )
 
 

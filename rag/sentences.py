@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rag.table_rows import is_separator, row_line_spans
+
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets), then whitespace.
 # Abbreviations such as "Mr." or "U.S." and single initials do not end a sentence.
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
@@ -28,11 +30,24 @@ def _is_abbreviation(text: str, end: int) -> bool:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences in ``text``, whitespace trimmed.
 
-    Paragraph breaks always end a sentence, so headings and list items stay separate.
+    Paragraph breaks always end a sentence, so headings and list items stay separate. A
+    Markdown table line (``| a | b |``) is a unit of its own; its ``| --- |`` separator is none.
     """
     spans: list[tuple[int, int]] = []
     for para_start, para_end in _paragraphs(text):
         cursor = para_start
+        for row_start, row_end in row_line_spans(text, para_start, para_end):
+            _split_prose(text, cursor, row_start, spans)
+            if not is_separator(text[row_start:row_end]):
+                _append_trimmed(text, row_start, row_end, spans)
+            cursor = row_end
+        _split_prose(text, cursor, para_end, spans)
+    return spans
+
+
+def _split_prose(text: str, para_start: int, para_end: int, spans: list[tuple[int, int]]) -> None:
+    cursor = para_start
+    if para_end > para_start:
         for match in _END.finditer(text, para_start, para_end):
             if text[match.start()] == "." and _is_abbreviation(text, match.start() + 1):
                 continue
@@ -41,7 +56,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             _append_trimmed(text, cursor, match.end(), spans)
             cursor = match.end()
         _append_trimmed(text, cursor, para_end, spans)
-    return spans
 
 
 def _next_is_lowercase(text: str, pos: int, end: int) -> bool:
@@ -67,3 +81,46 @@ def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]])
         end -= 1
     if end > start:
         out.append((start, end))
+
+
+# A line this short that does not run on (no trailing comma, hyphen or connecting word) and is
+# followed by a line starting with a capital or a digit is a line of its own: a title, heading,
+# list item, page header or signature line, not the start of the next line's sentence.
+_SHORT_LINE_WORDS = 10
+_RUNS_ON = re.compile(r"(?:[,;\-–(]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from))$", re.I)
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """Sentences as :func:`split_sentences`, with short stand-alone lines split off.
+
+    PDF and plain-text pages put a title, a header or a signature line directly above a
+    sentence with only a line break between them; these are separate units.
+    """
+    units: list[tuple[int, int]] = []
+    for start, end in split_sentences(text):
+        cursor = start
+        line_start = start
+        while True:
+            newline = text.find("\n", line_start, end)
+            if newline < 0:
+                break
+            line = text[line_start:newline].strip()
+            after = text[newline + 1 : end].lstrip()
+            if _stands_alone(line) and (after[:1].isupper() or after[:1].isdigit()):
+                _append_trimmed(text, cursor, newline, units)
+                cursor = newline + 1
+            line_start = newline + 1
+        _append_trimmed(text, cursor, end, units)
+    return units
+
+
+def _stands_alone(line: str) -> bool:
+    """A short line in title case (or of at most three words) that does not run on."""
+    words = line.split()
+    if not words or len(words) > _SHORT_LINE_WORDS or _RUNS_ON.search(line):
+        return False
+    if len(words) <= 3:
+        return True
+    alpha = [w for w in words if w[0].isalpha()]
+    capitalised = sum(w[0].isupper() for w in alpha)
+    return bool(alpha) and capitalised >= 0.6 * len(alpha)

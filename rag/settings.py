@@ -80,9 +80,20 @@ class Settings(BaseSettings):
     retrieval: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=100)
     min_support: float = Field(
-        default=0.40, ge=0, le=1, description="Refuse when the best sentence scores below this"
+        default=0.40,
+        ge=0,
+        le=1,
+        description="Unused since the extractive answerer refuses by calibrated confidence "
+        "(min_confidence); kept so that existing rag.toml files still load",
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
+    min_confidence: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Extractive answers: refuse below this confidence, on top of the floor "
+        "calibrated on the gold sets (rag/answering/calibration.json)",
+    )
     min_relevance: float = Field(
         default=0.27,
         ge=0,

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from rag.boxes import encode_boxes
 from rag.catalog import CatalogCache
 from rag.errors import ConfigError, RagError, StoreMissingError
 from rag.models import Chunk
+from rag.non_prose import encode_spans
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -234,10 +236,16 @@ def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
             "end_char": chunk.end_char,
             "chunk_index": chunk.chunk_index,
             "ingested_at": when,
+            **({"boxes": encode_boxes(chunk.boxes)} if chunk.boxes else {}),
+            **({"table_header": chunk.table_header} if chunk.table_header else {}),
+            **({"context": chunk.context} if chunk.context else {}),
+            "non_prose": encode_spans(chunk.non_prose),
         },
         excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
-                                      "chunk_index", "ingested_at"],
-        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at"],
+                                      "chunk_index", "ingested_at", "boxes", "table_header", "context",
+                                      "non_prose"],
+        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at",
+                                    "boxes", "table_header", "context", "non_prose"],
     )  # fmt: skip
     node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
     return node

@@ -25,7 +25,7 @@ from service.conversations import (
     Turn,
 )
 from service.db import Database
-from service.evidence import Context, source_context
+from service.evidence import Context, page_image, source_context
 from service.library import LibraryService
 from service.uploads import UploadedFile, UploadResult, safe_upload_name
 from service.users import OPERATOR, NewCredentials, User, UsersService, require_users_to_expose
@@ -53,6 +53,7 @@ __all__ = [
     "UploadedFile",
     "build_services",
     "require_users_to_expose",
+    "page_image",
     "safe_upload_name",
     "source_context",
 ]

@@ -114,9 +114,14 @@ class RatedTurn:
 
 
 def confidence_of(answer: Answer) -> float | None:
-    """The weakest cited sentence's support score: an answer is as sure as its weakest
-    claim. None for a refusal or an answer without citations."""
-    if answer.refused or not answer.citations:
+    """The answer's calibrated confidence; without one (an answerer that gives none), the
+    weakest cited sentence's support score: an answer is as sure as its weakest claim. None
+    for a refusal or an answer without citations."""
+    if answer.refused:
+        return None
+    if answer.confidence is not None:
+        return round(answer.confidence, 4)
+    if not answer.citations:
         return None
     return round(min(c.support_score for c in answer.citations), 4)
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.loaders import parse
+from index.page_image import render_page
+from rag.errors import RagError
 from rag.models import Citation
 
 log = logging.getLogger(__name__)
@@ -76,3 +78,18 @@ def _word_boundary(text: str, at: int, *, forward: bool) -> int:
         pos += step
         limit -= 1
     return pos if limit else at
+
+
+def page_image(citation: Citation, *, scale: float = 1.5) -> bytes | None:
+    """PNG of a PDF citation's page with its supporting sentence or row boxed; None for other
+    formats, or when the file is gone or changed since it was ingested (the box would lie)."""
+    if citation.page is None or Path(citation.source).suffix.lower() != ".pdf":
+        return None
+    if source_context(citation, chars=0) is None:
+        return None
+    try:
+        return render_page(citation.source, citation.page, [citation.bbox] if citation.bbox else [],
+                           scale=scale)  # fmt: skip
+    except RagError as exc:
+        log.debug("no page image for %s: %s", citation.source, exc)
+        return None

@@ -113,3 +113,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'app.db'}"
     server = request.getfixturevalue("postgres")
     return str(server.create_database())
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> None:
+    """Tesseract must be there in CI (REQUIRE_OCR or CI set); elsewhere its absence skips."""
+    from index.loaders.ocr import tesseract_available
+
+    if tesseract_available():
+        return
+    reason = "tesseract is missing: `make ocr-deps` (as root: apt-get install -y tesseract-ocr)"
+    if os.environ.get("REQUIRE_OCR") or os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)

@@ -20,7 +20,7 @@ FORBIDDEN_FOR_FRONT_ENDS = ("index", "rag.store", "rag.bm25_index", "rag.catalog
 SHELL_MAY_START = {("cli", "ui"), ("cli", "api"), ("cli", "eval")}
 # The benchmarks time the pipeline's parts against the bare model: they chunk their corpus
 # with the pipeline's own chunker.
-MEASURED_PARTS = {("eval.bench.corpus", "index.chunking")}
+MEASURED_PARTS = {("eval.bench.corpus", "index.chunking"), ("eval.bench.pdf", "index.loaders.pdf")}
 MAX_LINES = 300
 
 

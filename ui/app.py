@@ -45,7 +45,10 @@ CSS = """
   background: transparent; }
 .rag-cite:hover { background: var(--color-accent-soft); }
 .rag-passage { white-space: pre-wrap; line-height: 1.5; }
-.rag-passage mark { background: #ffe58a; padding: 0 2px; }
+/* The highlight sets its own text colour: inheriting the dark theme's light text on the
+   light yellow would fall far below a 4.5:1 contrast (tests/ui/test_browser.py checks both). */
+.rag-passage mark, .rag-context mark { background: #ffe58a; color: #1f1f1f; padding: 0 2px; }
+.rag-confidence { font-size: 0.85em; margin-top: 0.3em; color: var(--body-text-color-subdued); }
 .rag-citation { margin-bottom: 0.8em; border-left: 3px solid transparent; padding-left: 6px; }
 .rag-citation.rag-selected { border-left-color: var(--color-accent); background: var(--color-accent-soft); }
 .rag-context summary { font-size: 0.85em; cursor: pointer; }
@@ -54,6 +57,15 @@ CSS = """
 .rag-not-supported { color: #b91c1c; }
 .rag-warning { color: #92400e; font-size: 0.9em; margin-top: 0.3em; }
 .rag-closest { opacity: 0.8; }
+.rag-page { margin: 0.5em 0; }
+.rag-page-frame { max-height: 520px; overflow: auto; border: 1px solid var(--border-color-primary); }
+.rag-page-inner { position: relative; width: 100%; }
+.rag-zoom-toggle:checked ~ .rag-page-frame .rag-page-inner { width: 250%; }
+.rag-page-image { display: block; width: 100%; height: auto; }
+.rag-page-box { position: absolute; border: 2px solid #dc2626; background: rgba(255, 214, 0, 0.25);
+  pointer-events: none; }
+.rag-zoom-label { font-size: 0.85em; cursor: pointer; margin-left: 4px; }
+.rag-page figcaption { font-size: 0.85em; color: var(--body-text-color-subdued); }
 .rag-sources td, .rag-sources th { padding: 2px 10px; text-align: left; }
 .rag-messages .rag-error { color: #b91c1c; }
 .rag-rate { margin-top: 0.3em; }

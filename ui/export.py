@@ -44,7 +44,7 @@ def chat_markdown(turns: Sequence[Turn], *, now: datetime | None = None) -> str:
             span = f", characters {c.start_char}–{c.end_char}" if c.start_char is not None else ""
             verdict = "supported" if c.supported else "not supported"
             out.append(
-                f"- **[{c.id}]** `{Path(c.source).name}`{page}{span} · score {c.score:.3f}"
+                f"- **[{c.id}]** `{Path(c.source).name}`{page}{span} · rank {c.rank} · relevance {c.relevance:.0%}"
                 f" · {verdict} ({c.support_score:.2f})"
             )
             out += ["", _quote(c.highlight or c.text), ""]

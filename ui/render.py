@@ -6,14 +6,16 @@ Nothing a document or a user wrote reaches the page unescaped: the only markup i
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.answering.selection import LABEL_MEANINGS
 from rag.models import Answer, Citation, Passage
-from service import source_context
+from service import page_image, source_context
 
 if TYPE_CHECKING:
     from service import DocumentInfo
@@ -72,7 +74,8 @@ def _turn_html(i: int, turn: Turn) -> str:
         kind = "rag-refused" if turn.answer.refused else "rag-answered"
         body = (
             f"<div class='rag-bot {kind}'>{answer_html(turn.answer.answer, i, cited)}"
-            f"{_warnings_html(turn.answer)}{_timing_html(turn.answer)}{_rating_html(i, turn)}</div>"
+            f"{confidence_html(turn.answer)}{_warnings_html(turn.answer)}"
+            f"{_timing_html(turn.answer)}{_rating_html(i, turn)}</div>"
         )
     else:
         body = f"<div class='rag-bot rag-streaming'>{escape(turn.text)}<span class='rag-cursor'>▍</span></div>"
@@ -95,6 +98,19 @@ def _rating_html(i: int, turn: Turn) -> str:
     return f"<div class='rag-rate'>{buttons}<span class='rag-meta'>{said}</span></div>"
 
 
+def confidence_html(answer: Answer) -> str:
+    """The confidence label with its one-line meaning (nothing for a refusal)."""
+    label = answer.confidence_label
+    if answer.refused or label is None:
+        return ""
+    meaning = LABEL_MEANINGS.get(label, "")
+    value = "" if answer.confidence is None else f" ({answer.confidence:.2f})"
+    return (
+        f"<div class='rag-confidence rag-confidence-{escape(label)}'>"
+        f"<b>{escape(label)} confidence</b>{escape(value)}: {escape(meaning)}</div>"
+    )
+
+
 def _warnings_html(answer: Answer) -> str:
     """What the answerer flagged, e.g. citation numbers an LLM made up (removed)."""
     return "".join(f"<div class='rag-warning'>⚠️ {escape(w)}</div>" for w in answer.warnings)
@@ -113,19 +129,73 @@ def evidence_html(answer: Answer | None, *, turn: int = 0, selected: int | None 
     if answer.refused or not answer.citations:
         return _closest_html(answer.retrieved[:CLOSEST_SHOWN])
     cards = []
+    shown = selected if selected is not None else answer.citations[0].id
     for c in answer.citations:
         page = f" · page {c.page}" if c.page is not None else ""
-        verdict = "supported" if c.supported else "not supported"
+        verdict = _verdict(answer, c)
         chosen = " rag-selected" if c.id == selected else ""
         cards.append(
             f"<details class='rag-citation{chosen}' id='citation-{c.id}' data-turn='{turn}' open>"
             f"<summary><b>[{c.id}]</b> <span class='rag-source' title='{escape(c.source)}'>"
             f"{escape(Path(c.source).name)}</span>{escape(page)}"
-            f" · score {c.score:.3f} · <span class='rag-verdict rag-{verdict.replace(' ', '-')}'>"
-            f"{verdict}</span> ({c.support_score:.2f})</summary>"
-            f"<div class='rag-passage'>{passage_html(c)}</div>{context_html(c)}</details>"
+            f" · {escape(relevance_text(c.rank, c.relevance))}"
+            f" · <span class='rag-verdict rag-{'supported' if c.supported else 'not-supported'}'>"
+            f"{escape(verdict)}</span> ({c.support_score:.2f})</summary>"
+            f"<div class='rag-passage'>{passage_html(c)}</div>"
+            f"{page_html(c) if c.id == shown else ''}{context_html(c)}</details>"
         )
     return "\n".join(cards)
+
+
+def relevance_text(rank: int, relevance: float | None) -> str:
+    """Rank and a relevance a person can read (not the fusion score)."""
+    parts = [f"rank {rank}"] if rank else []
+    if relevance is not None:
+        parts.append(f"relevance {relevance:.0%}")
+    return " · ".join(parts)
+
+
+def _verdict(answer: Answer, citation: Citation) -> str:
+    """Extractive: whether the quoted sentence answers the question; LLM: whether the passage
+    backs the claim that cites it."""
+    if answer.backend == "extractive":
+        return "answers the question" if citation.supported else "may not answer it"
+    return "supported" if citation.supported else "not supported"
+
+
+def page_html(citation: Citation) -> str:
+    """A PDF citation's page as an image with its box, the page number, and a zoom toggle
+    (pure CSS: a checkbox widens the image inside a scrolling frame). '' for other formats."""
+    png = page_image(citation)
+    if png is None or citation.page is None:
+        return ""
+    box = ""
+    if citation.bbox:
+        # the box again as an element over the image, in % of the page (drawn into it too)
+        x0, y0, x1, y1 = citation.bbox
+        w, h = _page_size(png)
+        box = (
+            f"<div class='rag-page-box' style='left:{100 * x0 / w:.2f}%;top:{100 * y0 / h:.2f}%;"
+            f"width:{100 * (x1 - x0) / w:.2f}%;height:{100 * (y1 - y0) / h:.2f}%'></div>"
+        )
+    data = base64.b64encode(png).decode("ascii")
+    key = f"zoom-{citation.id}"
+    return (
+        f"<figure class='rag-page' data-page='{citation.page}'>"
+        f"<input type='checkbox' id='{key}' class='rag-zoom-toggle'>"
+        f"<label for='{key}' class='rag-zoom-label'>Zoom page {citation.page}</label>"
+        f"<div class='rag-page-frame'><div class='rag-page-inner'>"
+        f"<img class='rag-page-image' alt='page {citation.page} of {escape(Path(citation.source).name)}'"
+        f" src='data:image/png;base64,{data}'>{box}</div></div>"
+        f"<figcaption>page {citation.page}</figcaption></figure>"
+    )
+
+
+def _page_size(png: bytes) -> tuple[float, float]:
+    """The page size in points from the PNG header (rendered at ``page_image``'s 1.5 px/pt)."""
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    return width / 1.5, height / 1.5
 
 
 def _closest_html(passages: Sequence[Passage]) -> str:
@@ -135,7 +205,8 @@ def _closest_html(passages: Sequence[Passage]) -> str:
         return head
     cards = "".join(
         f"<details class='rag-closest'><summary>{escape(Path(p.source).name)}"
-        f"{escape(f' · page {p.page}' if p.page is not None else '')} · score {p.score:.3f}"
+        f"{escape(f' · page {p.page}' if p.page is not None else '')}"
+        f"{escape(' · ' + relevance_text(p.rank, p.relevance) if p.rank else '')}"
         f"</summary><div class='rag-passage'>{escape(p.text)}</div></details>"
         for p in passages
     )

@@ -1,7 +1,7 @@
 """The HTTP API under load: rounds of concurrent ``/v1/chat/completions`` against ``rag serve``.
 
 A store with two collections is built in the work folder: ``seeds`` (the seed article) and
-``covid`` (whole COVID-QA articles). Questions are first asked one at a time in this process,
+``covid`` (whole COVID-QA articles). Questions are first asked a few at a time in this process,
 through the same service tier, and a question takes part only when that answer is correct
 (seeds: the gold keywords in the answer; COVID-QA: the gold answer inside a cited passage)
 and cited. The server then starts fresh in its own process (no answer cached) and gets
@@ -10,7 +10,8 @@ Each reply must be a 200 carrying an answer that passes the same check with its 
 markers among its citations; anything else counts as wrong or dropped. The server's RSS is
 read after every round.
 
-``python -m eval.bench.api_load OUT`` runs it alone; ``rag bench`` runs it after the sizes.
+``rag bench --api only`` (or ``python -m eval.bench.api_load OUT``) runs it alone; ``rag bench``
+runs it after the sizes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import json
 import logging
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.bench.coldstart import ROOT, _env, free_port
+from eval.bench.coldstart import ROOT
+from eval.bench.rag_serve import RagServeProcess
 from eval.bench.serve import percentiles
 from eval.eval_data import covid_qa_json
 from rag.settings import load_settings
@@ -39,9 +40,9 @@ from rag.settings import load_settings
 log = logging.getLogger(__name__)
 
 SEEDS_GOLD = ROOT / "eval" / "gold" / "seeds.jsonl"
-COVID_ARTICLES = 12
+COVID_ARTICLES = 40  # about 290 questions: ~150 pass alone, three rounds of 50 without repeats
+PREPASS_THREADS = 8
 REQUEST_TIMEOUT_S = 120.0
-START_TIMEOUT_S = 300.0
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -98,27 +99,33 @@ def check(case: Case, body: dict[str, Any]) -> str:
     return "" if _norm(case.span) in cited else "gold answer not in a cited passage"
 
 
-def build_store(work: Path) -> tuple[Path, list[Case]]:
-    """The two collections through the library service, and every candidate question."""
+def build_store(
+    work: Path, source: Path, articles: int, per_set: int | None = None
+) -> tuple[Path, list[Case]]:
+    """The two collections through the library service, and the candidate questions (at
+    most ``per_set`` of each set)."""
     from service import build_services
 
     store = work / "store"
     services = build_services(load_settings(store=store))
     services.library.ingest([ROOT / "seeds"], "seeds")
-    covid = covid_cases(work / "covid", COVID_ARTICLES, covid_qa_json(load_settings()))
+    covid = covid_cases(work / "covid", articles, source)
     services.library.ingest([work / "covid"], "covid")
-    return store, seed_cases() + covid
+    return store, seed_cases()[:per_set] + covid[:per_set]
 
 
 def eligible(store: Path, cases: Sequence[Case]) -> tuple[list[Case], dict[str, int]]:
-    """The cases answered correctly and cited when asked alone (in this process)."""
+    """The cases answered correctly and cited when asked without the HTTP load (in this
+    process, a few at a time)."""
     from service import build_services
 
     chat = build_services(load_settings(store=store)).chat
+    with ThreadPoolExecutor(max_workers=PREPASS_THREADS) as pool:
+        bodies = list(pool.map(lambda c: chat.ask(c.question, c.collection).to_json(), cases))
     good: list[Case] = []
     counts: dict[str, int] = {}
-    for case in cases:
-        ok = not check(case, chat.ask(case.question, case.collection).to_json())
+    for case, body in zip(cases, bodies, strict=True):
+        ok = not check(case, body)
         counts[f"{case.collection}_asked"] = counts.get(f"{case.collection}_asked", 0) + 1
         counts[f"{case.collection}_correct"] = counts.get(f"{case.collection}_correct", 0) + ok
         if ok:
@@ -126,9 +133,21 @@ def eligible(store: Path, cases: Sequence[Case]) -> tuple[list[Case], dict[str, 
     return good, counts
 
 
-def run_api_load(work: Path, *, concurrency: int = 50, rounds: int = 3) -> dict[str, Any]:
-    """Build the store, pick the questions, start ``rag serve`` and measure ``rounds``."""
-    store, cases = build_store(work)
+def run_api_load(
+    work: Path,
+    *,
+    concurrency: int = 50,
+    rounds: int = 3,
+    source: Path | None = None,
+    articles: int = COVID_ARTICLES,
+    per_set: int | None = None,
+) -> dict[str, Any]:
+    """Build the store, pick the questions, start ``rag serve`` and measure ``rounds``.
+
+    ``source`` is COVID-QA's SQuAD file (default: the one in the eval-data folder).
+    """
+    source = source or covid_qa_json(load_settings())
+    store, cases = build_store(work, source, articles, per_set)
     good, counts = eligible(store, cases)
     seeds = [c for c in good if c.collection == "seeds"]
     covid = [c for c in good if c.collection == "covid"]
@@ -141,7 +160,7 @@ def run_api_load(work: Path, *, concurrency: int = 50, rounds: int = 3) -> dict[
                for r in range(rounds)]  # fmt: skip
     results: dict[str, Any] = {"concurrency": concurrency, "questions": counts,
                                "eligible": len(pool), "questions_repeat": repeats, "rounds": []}  # fmt: skip
-    with _Server(store) as server:
+    with RagServeProcess(store, collection="seeds") as server:
         _post(server.url, Case("warm up", "seeds"))
         _post(server.url, Case("warm up", "covid"))
         results["rss_idle_mb"] = server.rss_mb()
@@ -221,54 +240,6 @@ def _post(url: str, case: Case) -> tuple[int, dict[str, Any]]:
         return 0, {"error": str(error)}
     body["answer"] = body["choices"][0]["message"]["content"]
     return 200, body
-
-
-class _Server:
-    """``rag serve`` in its own process on a free loopback port."""
-
-    def __init__(self, store: Path) -> None:
-        self.store = store
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> _Server:
-        command = [sys.executable, "-m", "cli", "--store", str(self.store), "--collection",
-                   "seeds", "serve", "--port", str(self.port)]  # fmt: skip
-        self.proc = subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)  # fmt: skip
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"rag serve exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"rag serve did not answer on port {self.port}")
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.proc is not None
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def cpu_s(self) -> float:
-        """User + system CPU seconds of the server process so far."""
-        assert self.proc is not None
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def rss_mb(self) -> float:
-        assert self.proc is not None
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return 0.0
 
 
 def main(argv: list[str] | None = None) -> int:

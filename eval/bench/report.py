@@ -10,6 +10,10 @@ RETRIEVAL_P95_MS = {10_000: 50.0, 100_000: 150.0}
 ANSWER_P95_MS = {10_000: 300.0}
 PEAK_RSS_MB = {100_000: 1536.0}
 COLD_ASK_S = 5.0
+# Issue 14: 50 concurrent chat completions through the HTTP API.
+API_ANSWERS_PER_S = 10.0
+API_P95_MS = 3000.0
+API_RSS_GROWTH = 1.10  # last round's RSS at most this times the first's ("memory flat")
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -80,8 +84,50 @@ def markdown(results: dict[str, Any]) -> str:
         ui = results["cold_ui_s"]
         lines += ["", f"`rag ui` until its port answers: {ui['median']:.1f} s "
                   f"(median of {ui['runs']}; the engine loads on the first question)."]  # fmt: skip
+    if "api" in results:
+        lines += api_markdown(results["api"])
     lines += ["", "Targets:", ""] + [f"- {t}" for t in target_lines(results)]
     return "\n".join(lines) + "\n"
+
+
+def api_markdown(api: dict[str, Any]) -> list[str]:
+    q = api["questions"]
+    lines = [
+        "",
+        f"**HTTP API under load**: rounds of {api['concurrency']} concurrent "
+        "`/v1/chat/completions` (extractive) against a fresh `rag serve`, different questions "
+        f"in each round{' (repeating: too few eligible questions)' if api['questions_repeat'] else ''}; "
+        f"questions taken when answered correctly and cited alone: seeds "
+        f"{q.get('seeds_correct', 0)}/{q.get('seeds_asked', 0)}, COVID-QA "
+        f"{q.get('covid_correct', 0)}/{q.get('covid_asked', 0)}. Server RSS idle "
+        f"{api['rss_idle_mb']:.0f} MB.",
+        "",
+        "| round | correct and cited | dropped | answers/s | p50 | p95 | server CPU per request "
+        "| RSS after | load average |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, r in enumerate(api["rounds"], 1):
+        lines.append(
+            f"| {n} | {r['correct']}/{r['requests']} | {r['dropped']} | {r['answers_per_s']:.1f} "
+            f"| {r['latency_ms']['p50'] / 1000:.2f} s | {r['latency_ms']['p95'] / 1000:.2f} s "
+            f"| {r['server_cpu_ms_per_request']:.0f} ms | {r['rss_mb']:.0f} MB "
+            f"| {r['load_avg_1min']:.1f} |"
+        )
+    return lines
+
+
+def api_target_lines(api: dict[str, Any]) -> list[str]:
+    rounds = api["rounds"]
+    worst_rate = min(r["answers_per_s"] for r in rounds)
+    worst_p95 = max(r["latency_ms"]["p95"] for r in rounds)
+    wrong = sum(r["requests"] - r["correct"] for r in rounds)
+    growth = rounds[-1]["rss_mb"] / max(rounds[0]["rss_mb"], 1.0)
+    return [
+        _check("API answers/s (worst round)", worst_rate, API_ANSWERS_PER_S, ge=True),
+        _check("API p95 (worst round)", worst_p95, API_P95_MS, unit=" ms"),
+        _check("API answers wrong, uncited or dropped", wrong, 0),
+        _check("API RSS last round / first round", round(growth, 2), API_RSS_GROWTH),
+    ]
 
 
 def target_lines(results: dict[str, Any]) -> list[str]:
@@ -115,6 +161,8 @@ def target_lines(results: dict[str, Any]) -> list[str]:
     for row in results["sizes"]:
         out.append(_check(f"`rag ask` cold ({row['serve']['chunks']:,} chunks)",
                           row["cold_ask_s"]["median"], COLD_ASK_S, unit=" s"))  # fmt: skip
+    if "api" in results:
+        out += api_target_lines(results["api"])
     return out
 
 

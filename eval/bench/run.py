@@ -36,6 +36,7 @@ def run_bench(
     cold_runs: int = 3,
     keep_stores: bool = False,
     source: Path | None = None,
+    api: bool = True,
 ) -> dict[str, Any]:
     """Measure ``sizes`` (chunks) in one run and write JSON, Markdown and PNG into ``out``.
 
@@ -102,6 +103,11 @@ def run_bench(
     results["cold_ui_s"] = {"median": round(float(np.median(uis)), 2), "min": round(min(uis), 2),
                             "runs": cold_runs}  # fmt: skip
     load.append(os.getloadavg()[0])
+    if api:
+        from eval.bench.api_load import run_api_load
+
+        results["api"] = run_api_load(work / "api", source=source)
+        load.append(os.getloadavg()[0])
     results["load_avg_1min"] = [round(x, 2) for x in load]
     results["finished"] = _now()
     _save(results, out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rag.boxes import Box
+
 
 class LoadError(Exception):
     """A file that cannot be read as a document; ``str()`` is the reason.
@@ -23,6 +25,10 @@ class LoadedPage:
 
     text: str
     page: int | None = None
+    # PDF: one box per line of ``text`` (see ``rag.boxes``); empty for formats without pages.
+    boxes: tuple[Box, ...] = ()
+    # Text that names the page's document but is not part of it (a PDF's running header).
+    context: str = ""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Word .docx: paragraphs and table cells, in document order."""
+"""Word .docx: paragraphs and tables (Markdown rows under the first row), in document order."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from index.loaders.base import LoadedDocument, LoadedPage, LoadError
+from index.loaders.markdown_table import markdown_table
 
 
 def load_docx(raw: bytes) -> LoadedDocument:
@@ -24,6 +25,7 @@ def load_docx(raw: bytes) -> LoadedDocument:
             text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
             blocks.append(text.strip())
         elif tag == "tbl":
+            rows: list[list[str]] = []
             for row in child.iter():
                 if row.tag.endswith("}tr"):
                     cells = []
@@ -36,6 +38,7 @@ def load_docx(raw: bytes) -> LoadedDocument:
                                     if t.tag.endswith("}t")
                                 ).strip()
                             )
-                    blocks.append(" | ".join(c for c in cells if c))
+                    rows.append(cells)
+            blocks.append("\n".join(markdown_table(rows)))
     text = "\n\n".join(b for b in blocks if b)
     return LoadedDocument("docx", [LoadedPage(text)])

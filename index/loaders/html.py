@@ -1,10 +1,12 @@
-"""HTML: the visible text only; scripts, styles and other non-rendered elements are dropped."""
+"""HTML: the visible text only; scripts, styles and other non-rendered elements are dropped.
+Tables are written as Markdown rows under their first row."""
 
 from __future__ import annotations
 
 import re
 
 from index.loaders.base import LoadedDocument, LoadedPage
+from index.loaders.markdown_table import markdown_table
 from index.loaders.text import decode_text
 
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
@@ -27,6 +29,12 @@ def load_html(raw: bytes) -> LoadedDocument:
         element.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for table in reversed(soup.find_all("table")):  # innermost first
+        rows = [
+            [cell.get_text(" ", strip=True) for cell in tr.find_all(["td", "th"], recursive=False)]
+            for tr in table.find_all("tr")
+        ]
+        table.replace_with("\n\n" + "\n".join(markdown_table(rows)) + "\n\n")
     for element in soup.find_all(_BLOCKS):
         element.insert_before("\n\n")
         element.insert_after("\n\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.boxes import span_bbox
 from rag.models import Citation, Passage
 
 
@@ -16,6 +17,7 @@ class Evidence:
     end: int
     score: float
     supported: bool
+    relevance: float = 0.0
 
 
 class CitationBook:
@@ -30,6 +32,7 @@ class CitationBook:
         if existing is not None:
             if evidence.score > existing.support_score:
                 existing.highlight_start, existing.highlight_end = evidence.start, evidence.end
+                existing.bbox = span_bbox(p.boxes, evidence.start, evidence.end)
                 existing.support_score = round(evidence.score, 4)
             existing.supported = existing.supported and evidence.supported
             return existing.id
@@ -46,6 +49,9 @@ class CitationBook:
             support_score=round(evidence.score, 4),
             highlight_start=evidence.start,
             highlight_end=evidence.end,
+            rank=p.rank,
+            relevance=round(evidence.relevance, 4),
+            bbox=span_bbox(p.boxes, evidence.start, evidence.end),
         )
         self._by_chunk[p.chunk_id] = citation
         return citation.id

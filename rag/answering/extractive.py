@@ -1,19 +1,34 @@
-"""The default answerer: quotes the retrieved sentences that best answer the question.
+"""The default answerer: quotes the retrieved sentences that answer the question.
 
 It never writes a word of its own besides the refusal message: every sentence of the answer
-is copied from a passage and cited. When the best sentence scores below ``min_support`` it
-refuses.
+is copied from a passage and cited. Candidates are answer units (:mod:`units`: a sentence, or
+a sentence with the neighbour that names its subject or speaker; never a heading, caption,
+reference, page furniture, signature or table dump, never a fragment); a calibrated model
+(:mod:`selection`) picks the unit that answers and says how sure it is. Below the calibrated
+floor it refuses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
-from rag.answering.support import ScoredSentence, score_sentences
+from rag.answering.selection import (
+    Calibration,
+    compose,
+    load_calibration,
+    probabilities,
+    unit_features,
+)
+from rag.answering.support import embed_texts
+from rag.answering.table_units import is_row_unit
+from rag.answering.units import Unit, answer_units
 from rag.models import Answer, Passage
 
 if TYPE_CHECKING:
@@ -21,47 +36,102 @@ if TYPE_CHECKING:
 
     from rag.settings import Settings
 
-# A further sentence joins the answer if it scores within this margin of the best one.
-SECOND_SENTENCE_MARGIN = 0.08
+
+@dataclass(frozen=True)
+class Candidate:
+    unit: Unit
+    probability: float
+    dense: float  # cosine of the question and the unit's sentence
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The units to quote (reading order; empty = refuse) and the answer's confidence."""
+
+    chosen: list[Candidate]
+    confidence: float
+    candidates: list[Candidate]
 
 
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, settings: Settings, embed_model: BaseEmbedding) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embed_model: BaseEmbedding,
+        calibration: Calibration | None = None,
+    ) -> None:
         self.settings = settings
         self.embed_model = embed_model
+        self.calibration = calibration or load_calibration()
 
-    def select(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
-        """The sentences that answer ``question``, in reading order; empty means refuse."""
-        if missing_names(question, " ".join(p.text for p in passages)):
-            return []  # the question is about someone or something the documents never name
-        scored = score_sentences(question, passages, self.embed_model)
-        if not scored or scored[0].score < self.settings.min_support:
+    def candidates(self, question: str, passages: list[Passage]) -> list[Candidate]:
+        """Every answer unit of ``passages`` with its probability of answering."""
+        units = answer_units(passages)
+        if not units:
             return []
-        best = scored[0].score
-        floor = max(self.settings.min_support, best - SECOND_SENTENCE_MARGIN)
-        chosen = [s for s in scored if s.score >= floor][: self.settings.max_answer_sentences]
-        return sorted(chosen, key=lambda s: (s.passage_index, s.start))
+        query_vec = np.asarray(self.embed_model.get_query_embedding(question))
+        vecs = embed_texts(self.embed_model, [u.main for u in units])
+        dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
+        probs = probabilities(unit_features(question, units, dense, passages), self.calibration)
+        return [
+            Candidate(u, float(p), float(d)) for u, p, d in zip(units, probs, dense, strict=True)
+        ]
+
+    def select(self, question: str, passages: list[Passage]) -> Selection:
+        if missing_names(question, " ".join(f"{p.context} {p.text}" for p in passages)):
+            return Selection([], 0.0, [])  # about someone or something the documents never name
+        candidates = self.candidates(question, passages)
+        if not candidates:
+            return Selection([], 0.0, [])
+        calibration = self.calibration
+        probs = np.array([c.probability for c in candidates])
+        confidence = calibration.confidence(float(probs.max()))
+        if confidence < max(calibration.refuse_below, self.settings.min_confidence):
+            return Selection([], confidence, candidates)
+        best = int(probs.argmax())
+        if is_row_unit(candidates[best].unit.text):
+            return Selection([candidates[best]], confidence, candidates)  # a figure: its row
+        picked = compose(
+            [c.unit for c in candidates], probs, calibration.more_ratio,
+            self.settings.max_answer_sentences,
+        )  # fmt: skip
+        return Selection([candidates[i] for i in picked], confidence, candidates)
 
     def stream(
         self, question: str, passages: list[Passage], history: list[tuple[str, str]]
     ) -> Iterator[AnswerDelta | Answer]:
-        chosen = self.select(question, passages)
-        if not chosen:
+        selection = self.select(question, passages)
+        relevance: dict[int, float] = {}
+        for candidate in selection.candidates:
+            index = candidate.unit.passage_index
+            relevance[index] = max(relevance.get(index, 0.0), candidate.dense)
+        for index, value in relevance.items():
+            passages[index].relevance = round(max(0.0, value), 4)
+        confidence = round(selection.confidence, 4)
+        label = self.calibration.label(selection.confidence)
+        if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)
-            yield Answer(question, REFUSAL_TEXT, True, self.name, retrieved=passages)
+            yield Answer(
+                question, REFUSAL_TEXT, True, self.name, retrieved=passages,
+                confidence=confidence, confidence_label="low",
+            )  # fmt: skip
             return
         book = CitationBook()
         parts: list[str] = []
-        for sentence in chosen:
+        for candidate in selection.chosen:
+            unit = candidate.unit
             n = book.cite(
-                Evidence(passages[sentence.passage_index], sentence.start, sentence.end,
-                         sentence.score, supported=True)
+                Evidence(passages[unit.passage_index], unit.start, unit.end,
+                         candidate.probability,
+                         supported=candidate.probability >= self.calibration.supported,
+                         relevance=max(0.0, relevance[unit.passage_index]))
             )  # fmt: skip
-            part = f"{sentence.text} [{n}]"
+            part = f"{unit.text} [{n}]"
             yield AnswerDelta(part if not parts else " " + part)
             parts.append(part)
         yield Answer(
-            question, " ".join(parts), False, self.name, book.citations(), retrieved=passages
-        )
+            question, " ".join(parts), False, self.name, book.citations(), retrieved=passages,
+            confidence=confidence, confidence_label=label,
+        )  # fmt: skip

@@ -25,7 +25,7 @@ from rag.answering.markers import CitationRewriter
 from rag.answering.prompt import NOT_FOUND, answer_messages
 from rag.answering.support import score_sentences
 from rag.answering.verify import check_citations
-from rag.models import Answer, Passage
+from rag.models import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -83,14 +83,17 @@ class LLMAnswerer:
         citations, warnings = check_citations(
             emitted, passages, rewriter, self.embed_model, self.settings.min_citation_support
         )
+        confidence, label = citation_confidence(citations)
         yield Answer(question, emitted, False, self.name, citations, retrieved=passages,
-                     warnings=warnings)  # fmt: skip
+                     warnings=warnings, confidence=confidence,
+                     confidence_label=label)  # fmt: skip
 
     def _refuse(
         self, question: str, passages: list[Passage], warnings: list[str]
     ) -> Iterator[AnswerDelta | Answer]:
         yield AnswerDelta(REFUSAL_TEXT)
-        yield Answer(question, REFUSAL_TEXT, True, self.name, retrieved=passages, warnings=warnings)
+        yield Answer(question, REFUSAL_TEXT, True, self.name, retrieved=passages, warnings=warnings,
+                     confidence=0.0, confidence_label="low")  # fmt: skip
 
     @staticmethod
     def _refusal_notes(full: str, rewriter: CitationRewriter) -> list[str]:
@@ -107,3 +110,16 @@ class LLMAnswerer:
 
 
 __all__ = ["NOT_FOUND", "LLMAnswerer"]
+
+
+def citation_confidence(citations: list[Citation]) -> tuple[float, str]:
+    """An LLM answer's confidence: the mean support of its citations, labelled high only when
+    every citation is supported. Not calibrated on gold sets (the evals here run without an
+    LLM), unlike the extractive answerer's."""
+    if not citations:
+        return 0.0, "low"
+    mean = sum(c.support_score for c in citations) / len(citations)
+    supported = sum(c.supported for c in citations) / len(citations)
+    if supported == 1.0 and mean >= 0.75:
+        return round(mean, 4), "high"
+    return round(mean, 4), "medium" if supported >= 0.5 else "low"

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from rag.answering.prompt import rewrite_messages
+from rag.follow_up import standalone_question
 
 if TYPE_CHECKING:
     from rag.answering.llm_client import ChatModel
@@ -21,17 +22,14 @@ log = logging.getLogger(__name__)
 # Turns of history the model's rewrite sees.
 REWRITE_TURNS = 3
 MAX_REWRITE_CHARS = 500
-# Follow-ups this short borrow the previous user turn for retrieval (extractive backend).
-FOLLOW_UP_MAX_WORDS = 8
 
 
 class RuleRewriter:
-    """Without a chat model: a short follow-up borrows the previous question's words."""
+    """Without a chat model: a follow-up is recognised from its words (a pronoun or an
+    ellipsis pointing back) and resolved against the previous turn (:mod:`rag.follow_up`)."""
 
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
-        if history and len(question.split()) <= FOLLOW_UP_MAX_WORDS:
-            return f"{history[-1][0]} {question}"
-        return question
+        return standalone_question(question, history)
 
 
 class LLMRewriter:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.answering.lexical import content_terms, overlap
+from rag.answering.table_units import passage_units
 from rag.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -38,17 +39,19 @@ class ScoredSentence:
 
 
 def passage_sentences(passages: list[Passage]) -> list[tuple[int, int, int, str]]:
-    """``(passage_index, start, end, text)`` of every sentence, offsets into the source text."""
+    """``(passage_index, start, end, text)`` of every sentence, offsets into the source text.
+
+    A table row's text is its header plus the row (``table_units``)."""
     out = []
     seen: set[tuple[str, int | None, int]] = set()
     for i, p in enumerate(passages):
         base = p.start_char or 0
-        for s, e in split_sentences(p.text):
+        for s, e, text in passage_units(p, split_sentences(p.text)):
             key = (p.source, p.page, base + s)
             if key in seen:
                 continue  # the same sentence in an overlapping chunk
             seen.add(key)
-            out.append((i, base + s, base + e, p.text[s:e]))
+            out.append((i, base + s, base + e, text))
     return out
 
 

@@ -87,7 +87,7 @@ def check_citations(
             ev = Evidence(passage, passage.start_char or 0, passage.start_char or 0, 0.0, False)
         else:
             ok = best.score >= min_support
-            ev = Evidence(passage, best.start, best.end, best.score, ok)
+            ev = Evidence(passage, best.start, best.end, best.score, ok, max(0.0, best.dense))
         if not ev.supported:
             warnings.append(
                 f"passage [{cid}] does not clearly support {_short(claims[ci].text)!r} "

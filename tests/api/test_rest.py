@@ -158,6 +158,26 @@ def test_upload_over_the_size_limit_is_413(api_server: RagServer) -> None:
     assert listed.status == 404  # nothing was written, not even the small file
 
 
+def test_an_upload_declaring_too_many_bytes_is_refused_before_its_body(
+    api_server: RagServer,
+) -> None:
+    """The server answers 413 from the headers alone: the 2 GB are never sent."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    target = urlsplit(api_server.url)
+    conn = http.client.HTTPConnection(target.hostname or "", target.port, timeout=60)
+    conn.putrequest("POST", "/api/v1/collections/big-two/documents")
+    conn.putheader("Content-Type", "multipart/form-data; boundary=x")
+    conn.putheader("Content-Length", str(2_000_000_000))
+    conn.endheaders()
+    conn.send(b"--x\r\n")
+    response = conn.getresponse()
+    assert response.status == 413
+    assert b"upload_too_large" in response.read()
+    conn.close()
+
+
 def test_bad_uploads_are_400(api_server: RagServer) -> None:
     base = api_server.url + "/api/v1/collections"
     no_files = call("POST", base + "/notes-api/documents", raw=b"", headers={

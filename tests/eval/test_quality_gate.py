@@ -20,16 +20,20 @@ from eval.runner import EvalOptions, run_eval
 from rag.settings import load_settings
 from tests.conftest import ROOT, SEEDS
 
+# Issue 12 moved the balance: the calibrated floor refuses 90% of the unanswerable questions
+# (was 80%) and answers are right more often when given (precision when answering), at the
+# cost of refusing some hard paraphrases (keyword match 0.85 -> 0.78 over all answerable).
 GATE = {
     "hit@k": 0.95,
     "mrr": 0.85,
-    "keyword_match": 0.80,
+    "keyword_match": 0.75,
+    "precision_when_answering": 0.90,
     "citation_precision": 0.90,
-    "citation_recall": 0.85,
-    "refusal_recall": 0.70,
-    "refusal_precision": 0.60,
+    "citation_recall": 0.75,
+    "refusal_recall": 0.85,
+    "refusal_precision": 0.55,  # more refusals of hard paraphrases: 9 of 16 refusals were right
 }
-MAX_FALSE_REFUSALS = 0.15
+MAX_FALSE_REFUSALS = 0.20
 
 pytestmark = pytest.mark.slow
 

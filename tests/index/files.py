@@ -86,3 +86,49 @@ HTML = """<!doctype html>
 <script type="application/json">{"x": "JSON_SHOULD_NOT_APPEAR"}</script>
 </body></html>
 """
+
+
+def write_layout_pdf(path: Path, pages: list[list[tuple[float, float, str]]]) -> Path:
+    """A PDF whose pages show each ``(x, y, text)`` at ``x`` points from the left and ``y``
+    points from the top (Helvetica 10), as a filing lays out its tables with spaces."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    for items in pages:
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        ops = " ".join(
+            f"BT /F1 10 Tf 1 0 0 1 {x:.1f} {792 - y:.1f} Tm ({_pdf_string(text)}) Tj ET"
+            for x, y, text in items
+        )
+        stream = DecodedStreamObject()
+        stream.set_data(ops.encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def write_scanned_pdf(path: Path, lines: list[str]) -> Path:
+    """An image-only PDF (no text layer): ``lines`` drawn into a 150 dpi letter-size scan."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1275, 1650), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    for k, line in enumerate(lines):
+        draw.text((120, 150 + 60 * k), line, fill="black", font=font)
+    image.save(path, "PDF", resolution=150.0)
+    return path

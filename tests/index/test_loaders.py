@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.loaders import LoadError, parse
+from rag.table_rows import table_rows
 from tests.index.files import HTML, write_docx, write_pdf
 
 
@@ -43,10 +44,32 @@ def test_pdf_gives_text_per_page_numbered_from_one(tmp_path: Path) -> None:
 
 def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
     path = write_docx(
-        tmp_path / "n.docx", ["Revenue rose by 8%.", "Costs fell."], [["Q1", "10"], ["Q2", "12"]]
+        tmp_path / "n.docx",
+        ["Revenue rose by 8%.", "Costs fell."],
+        [["Quarter", "Revenue"], ["Q1", "10"], ["Q2", "12"]],
     )
     text = load(path).pages[0].text
-    assert text == "Quarterly notes\n\nRevenue rose by 8%.\n\nCosts fell.\n\nQ1 | 10\n\nQ2 | 12"
+    assert text == (
+        "Quarterly notes\n\nRevenue rose by 8%.\n\nCosts fell.\n\n"
+        "| Quarter | Revenue |\n| --- | --- |\n| Q1 | 10 |\n| Q2 | 12 |"
+    )
+    rows = table_rows(text)
+    assert [text[r.start : r.end] for r in rows] == ["| Q1 | 10 |", "| Q2 | 12 |"]
+    assert {r.header for r in rows} == {"| Quarter | Revenue |"}
+
+
+def test_html_tables_are_rows_under_their_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.html"
+    path.write_text(
+        "<p>Harbour traffic.</p><table><tr><th>Month</th><th>Boats</th></tr>"
+        "<tr><td>May</td><td>42</td></tr><tr><td>June | July</td><td>57</td></tr></table>"
+        "<p>Ice closed the pier.</p>",
+        encoding="utf-8",
+    )
+    text = load(path).pages[0].text
+    assert "| Month | Boats |\n| --- | --- |\n| May | 42 |\n| June \\| July | 57 |" in text
+    assert text.startswith("Harbour traffic.") and text.endswith("Ice closed the pier.")
+    assert [r.header for r in table_rows(text)] == ["| Month | Boats |"] * 2
 
 
 def test_latin1_text_falls_back_to_cp1252_with_a_warning(tmp_path: Path) -> None:

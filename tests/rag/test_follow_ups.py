@@ -1,17 +1,43 @@
-"""Follow-up questions with the extractive answerer: the previous turn helps retrieval."""
+"""Follow-up questions through the engine: recognised from their words, never glued by length."""
 
 from __future__ import annotations
 
+import pytest
+
 from rag.engine import RagEngine
 
+MACRON_TRUCE = ("What kind of truce did Emmanuel Macron propose?", "He proposed a truce [1].")
 
-def test_short_follow_up_borrows_the_previous_question(seed_engine: RagEngine) -> None:
+
+def test_meloni_after_macron_is_answered_about_meloni(seed_engine: RagEngine) -> None:
+    answer = seed_engine.ask("What did Meloni say?", [MACRON_TRUCE])
+    assert answer.rewritten_question is None
+    assert not answer.refused
+    assert "never been on the agenda" in answer.answer
+    assert "truce" not in answer.answer
+
+
+def test_did_he_rule_it_out_is_resolved_against_the_previous_turn(seed_engine: RagEngine) -> None:
+    history = [("What did Macron say about European troops in Ukraine?", "No troops yet [1].")]
+    answer = seed_engine.ask("Did he rule it out?", history)
+    assert answer.rewritten_question is not None and "Macron" in answer.rewritten_question
+    assert answer.question == "Did he rule it out?"
+    assert not answer.refused and answer.citations
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the resolved question's words 'rule out' "
+                   "pick Trudeau's sentence over Macron's")  # fmt: skip
+def test_did_he_rule_it_out_quotes_macron(seed_engine: RagEngine) -> None:
+    history = [("What did Macron say about European troops in Ukraine?", "No troops yet [1].")]
+    answer = seed_engine.ask("Did he rule it out?", history)
+    assert "no European troops on Ukrainian soil" in answer.answer
+
+
+def test_ellipsis_follow_up_takes_the_new_subject(seed_engine: RagEngine) -> None:
     history = [("What did Macron say about troops?", "He ruled them out for now [1].")]
     answer = seed_engine.ask("and what did Meloni say?", history)
-    assert not answer.refused
-    assert "Meloni" in answer.answer and "never been on the agenda" in answer.answer
-    assert answer.rewritten_question == "What did Macron say about troops? and what did Meloni say?"
-    assert answer.question == "and what did Meloni say?"
+    assert answer.rewritten_question == "What did Meloni say about troops?"
+    assert "never been on the agenda" in answer.answer
 
 
 def test_long_question_is_not_mixed_with_history(seed_engine: RagEngine) -> None:

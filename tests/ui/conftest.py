@@ -35,6 +35,7 @@ class UiServer:
     uploads: Path
     log: Path
     auth: tuple[str, str]  # the user's name and the password `rag users add` printed
+    api_key: str  # and the API key it printed
 
 
 def _free_port() -> int:
@@ -73,7 +74,8 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     added = subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "users", "add",
                             USER, "--admin", "--json"], cwd=base, env=env, check=True,
                            capture_output=True, text=True, timeout=300)  # fmt: skip
-    auth = (USER, json.loads(added.stdout)["password"])
+    credentials = json.loads(added.stdout)
+    auth = (USER, credentials["password"])
     port = _free_port()
     # No --host: the default binding (127.0.0.1) is part of what is tested.
     command = [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port),
@@ -83,7 +85,7 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, proc, log)
-        yield UiServer(url, store, uploads, log, auth)
+        yield UiServer(url, store, uploads, log, auth, credentials["api_key"])
     finally:
         proc.terminate()
         try:
@@ -128,7 +130,14 @@ class BrowserPage:
 @pytest.fixture
 def page(browser: Any, ui_server: UiServer) -> Iterator[BrowserPage]:
     """A logged-in page that records every dialog (alert, confirm, prompt) it is shown."""
-    context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    yield from open_page(browser, ui_server, "light")
+
+
+def open_page(browser: Any, ui_server: UiServer, color_scheme: str) -> Iterator[BrowserPage]:
+    """A logged-in page in the given ``prefers-color-scheme`` (light or dark)."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 950}, accept_downloads=True, color_scheme=color_scheme
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     dialogs: list[str] = []

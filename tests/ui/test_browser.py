@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.conftest import BrowserPage, UiServer
+from tests.ui.conftest import BrowserPage, UiServer, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,7 +74,8 @@ def test_seed_question_streams_a_cited_answer_and_the_citation_shows_the_sentenc
     mark.wait_for()
     assert QUOTE in mark.inner_text()
     header = selected.locator("summary").first.inner_text()
-    assert SEED_SOURCE in header and "score" in header and "supported" in header
+    assert SEED_SOURCE in header and "relevance" in header and "answers the question" in header
+    assert "confidence" in last_answer(page)
 
     selected.locator(".rag-context summary").click()
     context = selected.locator(".rag-context-text")
@@ -184,3 +185,69 @@ def test_xss_document_shows_as_plain_text_and_runs_nothing(
     assert p.evaluate("window.__xss") == 0
     assert page.dialogs == []
     p.screenshot(path=str(screenshots / "ui-xss-document.png"))
+
+
+# WCAG contrast ratio of an element's text colour on its (opaque) background colour.
+CONTRAST = """(el) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const style = getComputedStyle(el);
+  const a = lum(rgb(style.color)), b = lum(rgb(style.backgroundColor));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_evidence_highlight_is_readable_in_light_and_dark_schemes(
+    browser: object, ui_server: UiServer, scheme: str, screenshots: Path
+) -> None:
+    for page in open_page(browser, ui_server, scheme):
+        p = page.page
+        dark = p.evaluate("document.body.classList.contains('dark')")
+        assert dark is (scheme == "dark")  # Gradio follows prefers-color-scheme
+        ask(
+            page, "Who said there will be no European troops on Ukrainian soil in the coming weeks?"
+        )
+        p.locator("#rag-transcript button.rag-cite").first.click()
+        mark = p.locator("#rag-evidence .rag-citation.rag-selected .rag-passage mark").first
+        mark.wait_for()
+        ratio = mark.evaluate(CONTRAST)
+        assert ratio >= 4.5, f"highlight contrast {ratio:.2f}:1 in the {scheme} scheme"
+        p.screenshot(path=str(screenshots / f"ui-highlight-{scheme}.png"))
+
+
+def test_a_pdf_citation_shows_its_page_with_the_row_boxed(
+    page: BrowserPage, tmp_path: Path, screenshots: Path
+) -> None:
+    from tests.index.files import write_layout_pdf
+    from tests.index.test_pdf_layout import ROWS, statement_page
+
+    p = page.page
+    pdf = tmp_path / "orchard report.pdf"
+    write_layout_pdf(pdf, [statement_page(n, ROWS) for n in (1, 2, 3)])
+    assert "orchard report.pdf added" in upload(page, pdf)
+    open_tab(page, "Chat")
+    ask(page, "What was the net income of Orchard Holdings in the three months ended 2024?")
+    assert "| Net income | $ 412 | $ 390 |" in last_answer(page)
+    p.locator("#rag-transcript .rag-turn").last.locator("button.rag-cite").first.click()
+    selected = p.locator("#rag-evidence .rag-selected")
+    image = selected.locator(".rag-page-image")
+    image.wait_for()
+    assert "Net income" in selected.locator(":scope > .rag-passage mark").inner_text()
+    figure = selected.locator(".rag-page")
+    assert figure.locator("figcaption").inner_text().startswith("page ")
+    assert p.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0  # it decoded
+    frame = image.bounding_box()
+    box = selected.locator(".rag-page-box").bounding_box()
+    assert frame and box and box["width"] > 0.5 * frame["width"] and 0 < box["height"] < 40
+    row_y = (120 + 52 + 14 * 2) / 792  # the row's baseline, as a share of the page height
+    middle = (box["y"] - frame["y"] + box["height"] / 2) / frame["height"]
+    assert abs(middle - row_y) < 0.03
+    p.screenshot(path=str(screenshots / "ui-pdf-evidence.png"))
+    selected.locator(".rag-zoom-label").click()
+    zoomed = image.bounding_box()
+    assert zoomed and zoomed["width"] > 2 * frame["width"]
+    assert page.dialogs == [] and page.errors == []

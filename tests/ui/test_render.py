@@ -48,11 +48,11 @@ def test_refusal_shows_the_closest_passages_escaped() -> None:
 
     near = [Passage(chunk_id=f"c{i}", doc_id="d", source=f"/d/doc{i}.pdf",
                     text=f"<b>passage {i}</b>", score=0.1 * i, start_char=0, end_char=9,
-                    page=i) for i in range(1, 6)]  # fmt: skip
+                    page=i, rank=i, relevance=0.5 - 0.05 * i) for i in range(1, 6)]  # fmt: skip
     html = evidence_html(Answer("q", "I could not find", True, "extractive", retrieved=near))
     assert "No passage supports an answer." in html and "Closest passages" in html
     assert html.count("class='rag-closest'") == 3  # the first three only
-    assert "doc1.pdf · page 1 · score 0.100" in html and "doc4.pdf" not in html
+    assert "doc1.pdf · page 1 · rank 1 · relevance 45%" in html and "doc4.pdf" not in html
     assert "&lt;b&gt;passage 1&lt;/b&gt;" in html and "<b>passage" not in html
     assert "Closest" not in evidence_html(Answer("q", "I could not find", True, "extractive"))
 

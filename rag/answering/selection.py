@@ -1,0 +1,197 @@
+"""Which answer unit answers the question, and how sure to be: a small calibrated model.
+
+Each unit gets features (embedding similarity to the question, share of the question's words
+it holds, how many words it adds beyond the question's, whether it holds the expected answer
+type, its passage's retrieval rank, its gap to the best unit); a logistic model turns them into
+the probability that the unit holds the answer. The answer's ``confidence`` is that probability
+of the best unit mapped through a monotone curve fitted on gold sets, so that it reads as the
+observed share of answers that held the gold answer. Weights, curve and thresholds live in
+``calibration.json`` beside this module, written by ``python -m eval.calibrate``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from rag.answering.answer_type import expected_type, holds_type
+from rag.answering.lexical import STOPWORDS, content_terms, stem
+from rag.answering.units import Unit
+from rag.models import Passage
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+_WORDS = re.compile(r"[a-z0-9]+")
+_STOP_PAIRS = {(a, b) for a in STOPWORDS for b in STOPWORDS}
+ConfidenceLabel = Literal["high", "medium", "low"]
+
+FEATURES = (
+    "bias", "dense", "lexical", "novelty", "repeats_only", "type_match", "type_miss",
+    "passage_rank", "dense_gap", "lexical_gap", "length", "joined", "rare_overlap", "bigrams",
+    "rare_gap",
+)  # fmt: skip
+LABEL_MEANINGS: dict[str, str] = {
+    "high": "the quoted sentence very likely answers the question",
+    "medium": "likely answers it; check the cited sentence",
+    "low": "may not answer it; read the sources",
+}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fitted model: unit weights, the confidence curve and the thresholds on it."""
+
+    weights: tuple[float, ...]
+    curve_x: tuple[float, ...]  # best unit's probability ...
+    curve_y: tuple[float, ...]  # ... -> observed share of answers holding the gold answer
+    refuse_below: float  # confidence under which the answerer refuses
+    high: float  # confidence from which an answer is labelled high
+    medium: float
+    more_ratio: float  # a further unit joins the answer at this share of the best's probability
+    supported: float  # a cited unit is "supported" (answers the question) from this probability
+    fitted_on: dict[str, object] = field(default_factory=dict)
+
+    def confidence(self, best_probability: float) -> float:
+        """The calibrated confidence for an answer whose best unit has this probability."""
+        if not self.curve_x:
+            return best_probability
+        i = bisect.bisect_right(self.curve_x, best_probability)
+        if i == 0:
+            return self.curve_y[0]
+        if i == len(self.curve_x):
+            return self.curve_y[-1]
+        x0, x1 = self.curve_x[i - 1], self.curve_x[i]
+        y0, y1 = self.curve_y[i - 1], self.curve_y[i]
+        return y0 + (y1 - y0) * (best_probability - x0) / (x1 - x0 or 1.0)
+
+    def label(self, confidence: float) -> ConfidenceLabel:
+        if confidence >= self.high:
+            return "high"
+        if confidence >= self.medium:
+            return "medium"
+        return "low"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(w, 6) for w in self.weights],
+            "curve": [
+                [round(x, 6), round(y, 6)] for x, y in zip(self.curve_x, self.curve_y, strict=True)
+            ],
+            "refuse_below": self.refuse_below,
+            "high": self.high,
+            "medium": self.medium,
+            "more_ratio": self.more_ratio,
+            "supported": self.supported,
+            "fitted_on": self.fitted_on,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Calibration:
+        names = list(data["features"])  # type: ignore[call-overload]
+        given = dict(zip(names, data["weights"], strict=True))  # type: ignore[call-overload]
+        curve = [tuple(p) for p in data.get("curve") or []]  # type: ignore[attr-defined]
+        return cls(
+            weights=tuple(float(given.get(f, 0.0)) for f in FEATURES),
+            curve_x=tuple(float(x) for x, _ in curve),
+            curve_y=tuple(float(y) for _, y in curve),
+            refuse_below=float(data["refuse_below"]),  # type: ignore[arg-type]
+            high=float(data["high"]),  # type: ignore[arg-type]
+            medium=float(data["medium"]),  # type: ignore[arg-type]
+            more_ratio=float(data["more_ratio"]),  # type: ignore[arg-type]
+            supported=float(data["supported"]),  # type: ignore[arg-type]
+            fitted_on=dict(data.get("fitted_on") or {}),  # type: ignore[call-overload]
+        )
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
+    return Calibration.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def unit_features(
+    question: str, units: list[Unit], dense: np.ndarray, passages: list[Passage]
+) -> np.ndarray:
+    """One row of :data:`FEATURES` per unit."""
+    terms = content_terms(question)
+    wanted = expected_type(question)
+    rows = np.zeros((len(units), len(FEATURES)))
+    unit_terms_all = [content_terms(u.text) for u in units]
+    lexical = np.array([_overlap(terms, t) for t in unit_terms_all])
+    # A question word found in few of the candidate units says more than one found in all.
+    weight = {
+        t: math.log(1 + len(units) / (1 + sum(t in ut for ut in unit_terms_all))) for t in terms
+    }
+    total = sum(weight.values()) or 1.0
+    rare = np.array([sum(weight[t] for t in terms & ut) / total for ut in unit_terms_all])
+    pairs = _bigrams(question)
+    best_dense = float(dense.max()) if len(units) else 0.0
+    best_lexical = float(lexical.max()) if len(units) else 0.0
+    best_rare = float(rare.max()) if len(units) else 0.0
+    for i, unit in enumerate(units):
+        unit_terms = unit_terms_all[i]
+        novel = len(unit_terms - terms)
+        typed = wanted != "none"
+        match = typed and holds_type(wanted, unit.text, question)
+        rank = passages[unit.passage_index].rank or unit.passage_index + 1
+        rows[i] = (
+            1.0,
+            dense[i],
+            lexical[i],
+            min(novel, 12) / 12,
+            1.0 if novel < 3 else 0.0,
+            1.0 if match else 0.0,
+            1.0 if typed and not match else 0.0,
+            1.0 / rank,
+            dense[i] - best_dense,
+            lexical[i] - best_lexical,
+            math.log(max(len(unit.text.split()), 1)) / 4,
+            1.0 if unit.joined else 0.0,
+            rare[i],
+            len(pairs & _bigrams(unit.text)) / len(pairs) if pairs else 0.0,
+            rare[i] - best_rare,
+        )
+    return rows
+
+
+def compose(units: list[Unit], probs: np.ndarray, more_ratio: float, max_units: int) -> list[int]:
+    """Indices of the units an answer quotes: the best, and further ones (not overlapping)
+    within ``more_ratio`` of its probability, up to ``max_units``; reading order."""
+    if not units:
+        return []
+    order = np.argsort(-probs, kind="stable")
+    best = int(order[0])
+    chosen = [best]
+    for i in order[1:]:
+        if len(chosen) >= max_units or probs[i] < more_ratio * probs[best]:
+            break
+        if not any(_overlaps(units[int(i)], units[c]) for c in chosen):
+            chosen.append(int(i))
+    return sorted(chosen, key=lambda c: (units[c].passage_index, units[c].start))
+
+
+def _overlaps(a: Unit, b: Unit) -> bool:
+    return a.start < b.end and b.start < a.end and a.passage_index == b.passage_index
+
+
+def probabilities(features: np.ndarray, calibration: Calibration) -> np.ndarray:
+    logits = features @ np.asarray(calibration.weights)
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = [stem(w) for w in _WORDS.findall(text.lower())]
+    return set(zip(words, words[1:], strict=False)) - _STOP_PAIRS
+
+
+def _overlap(question_terms: set[str], unit_terms: set[str]) -> float:
+    if not question_terms:
+        return 0.0
+    return len(question_terms & unit_terms) / len(question_terms)

@@ -1,0 +1,115 @@
+"""Answer units: the pieces of retrieved passages an extractive answer may quote.
+
+A unit is one sentence, or a sentence with its neighbour when the neighbour carries what the
+sentence leaves out: the subject of a sentence that starts with a pronoun ("He proposed ..."
+needs the sentence naming him) or the attribution of a quote whose speaker comes next. Units
+that are not prose (headings, captions, references, page furniture, signatures, table dumps,
+marked at ingest) and fragments of five words or fewer are never units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answering.table_units import passage_units
+from rag.models import Passage
+from rag.non_prose import non_prose_spans
+from rag.sentences import split_units
+
+MIN_UNIT_WORDS = 6  # a unit of five words or fewer is a fragment, never an answer
+_PRONOUN_START = re.compile(
+    r"^[“\"‘']?(?:he|she|they|it|this|these|those|his|her|their|its|that|such|the latter|"
+    r"the former)\b",
+    re.I,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|added|stated|wrote|argued|insisted|warned|noted|explained|"
+    r"according to|announced|declared)\b",
+    re.I,
+)
+_QUOTE = re.compile(r"[“\"]")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable span: offsets into the source text (``passage.start_char`` based)."""
+
+    passage_index: int
+    start: int
+    end: int
+    text: str
+    main: str  # the sentence the unit is built around (what is embedded)
+    joined: bool = False
+
+
+def answer_units(passages: list[Passage]) -> list[Unit]:
+    """Every unit of ``passages`` once (overlapping chunks share sentences), in passage order."""
+    units: list[Unit] = []
+    seen: set[tuple[str, int | None, int]] = set()
+    for index, passage in enumerate(passages):
+        base = passage.start_char or 0
+        # table rows come back with their header as their text (rag.answering.table_units)
+        triples = passage_units(passage, split_units(passage.text))
+        spans = [(s, e) for s, e, _ in triples]
+        marked = _marks(passage)
+        prose = [not _is_marked(marked, base + s, base + e) for s, e in spans]
+        for k, (start, end) in enumerate(spans):
+            if not prose[k]:
+                continue
+            key = (passage.source, passage.page, base + start)
+            if key in seen:
+                continue
+            seen.add(key)
+            sentence = triples[k][2]
+            first, last = start, end
+            if sentence != passage.text[start:end]:  # a table row: quoted with its header
+                units.append(Unit(index, base + start, base + end, sentence, sentence))
+                continue
+            if k > 0 and prose[k - 1] and _needs_previous(sentence):
+                first = spans[k - 1][0]
+            elif k + 1 < len(spans) and prose[k + 1] and _needs_next(sentence, spans, k, passage):
+                last = spans[k + 1][1]
+            text = passage.text[first:last]
+            if len(text.split()) < MIN_UNIT_WORDS:
+                continue
+            units.append(
+                Unit(
+                    index, base + first, base + last, text, sentence, (first, last) != (start, end)
+                )
+            )
+    return units
+
+
+def _needs_previous(sentence: str) -> bool:
+    """Starts with a pronoun, or attributes a quote to "he"/"she": the name is before it."""
+    return bool(_PRONOUN_START.match(sentence)) or bool(
+        re.search(r"\b(?:he|she|they) (?:said|says|added|told)\b", sentence)
+        and not re.search(r"\b[A-Z][a-z]+ (?:said|says)\b", sentence)
+    )
+
+
+def _needs_next(sentence: str, spans: list[tuple[int, int]], k: int, passage: Passage) -> bool:
+    """A quote with no attribution, followed by a sentence that attributes it."""
+    if not _QUOTE.search(sentence) or _ATTRIBUTION.search(sentence):
+        return False
+    nxt = passage.text[spans[k + 1][0] : spans[k + 1][1]]
+    return bool(_ATTRIBUTION.search(nxt))
+
+
+def _marks(passage: Passage) -> list[tuple[int, int]]:
+    """Non-prose spans of the passage, offsets into the source text: as marked at ingest, or
+    computed now from the passage alone for a store written before marking."""
+    if passage.non_prose is not None:
+        return list(passage.non_prose)
+    base = passage.start_char or 0
+    return [(s + base, e + base) for s, e, _ in non_prose_spans(passage.text)]
+
+
+def _is_marked(marked: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    return any(_covered(lo, hi, s, e) for s, e in marked)
+
+
+def _covered(lo: int, hi: int, s: int, e: int) -> bool:
+    overlap = min(hi, e) - max(lo, s)
+    return overlap > 0.5 * (hi - lo)
