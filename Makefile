@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_BIN ?= /usr/bin/chromium
 
-.PHONY: run test lint ingest ui eval bench clean browser-deps ocr-deps
+.PHONY: run test lint ingest ui eval bench clean browser-deps ocr-deps postgres-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,24 @@ browser-deps:
 		echo "warning: $(CHROMIUM_BIN) is missing; browser tests will be skipped"; \
 	fi
 
+# Debian's PostgreSQL for the database tests (started by a pytest fixture in a temp directory,
+# never as a system service). Installed with apt when missing and possible (root); otherwise
+# those tests skip, or fail when REQUIRE_POSTGRES is set (CI).
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian postgresql for the database tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq postgresql >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq postgresql; }; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "error: PostgreSQL (initdb) is missing and cannot be installed (needs root and apt-get)"; \
+		exit 1; \
+	else \
+		echo "warning: PostgreSQL is missing; the PostgreSQL tests will be skipped"; \
+	fi
+
 # Debian's Tesseract reads scanned PDF pages. Installed with apt when missing and possible (root);
 # otherwise scanned pages are reported as skipped and the OCR tests skip, or fail when
 # REQUIRE_OCR is set (CI).
@@ -56,7 +74,7 @@ ocr-deps:
 		echo "warning: tesseract is missing; scanned PDF pages are skipped, OCR tests too"; \
 	fi
 
-test: $(STAMP) browser-deps ocr-deps
+test: $(STAMP) browser-deps ocr-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

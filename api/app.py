@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
-from api import routes_ask, routes_documents, routes_openai
+from api import routes_ask, routes_conversations, routes_documents, routes_openai
+from api.deps import current_caller
 from api.errors import ApiError, install_error_handlers
 from api.limits import UploadSizeLimit
 from rag.settings import Settings
@@ -18,29 +19,28 @@ DESCRIPTION = """Answers with checkable citations, for any client.
 * `/api/v1`: health, one-shot questions (`POST /api/v1/ask`, the `rag ask --json` object)
   and documents (list, upload, delete).
 
-Errors are `{"error": {"message", "type", "code"}}` with status 400, 404, 413 or 503.
+* `/api/v1/conversations`: the caller's conversations, their turns, feedback on a turn.
+
+Once any user exists every request needs `Authorization: Bearer API_KEY` (`rag users add`
+prints one); a user sees only their own conversations and the collections they may read.
+
+Errors are `{"error": {"message", "type", "code"}}` with status 400, 401, 404, 413 or 503.
 """
 
 
-def create_app(
-    settings: Settings,
-    services: Services | None = None,
-    *,
-    auth: tuple[str, str] | None = None,
-) -> FastAPI:
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     """The API on ``services`` (built from ``settings`` when not given, e.g. shared with the
-    UI); ``auth`` (user, password) is required of every caller when given (see
+    UI); once any user exists every caller needs an API key (see
     :func:`api.deps.current_caller`)."""
     app = FastAPI(title="rag-chat API", version="1", description=DESCRIPTION,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
     app.state.services = services or build_services(settings)
-    app.state.auth = auth
     install_error_handlers(app)
     app.add_middleware(UploadSizeLimit, max_file_mb=settings.max_file_mb)
-    app.include_router(routes_openai.router)
-    app.include_router(routes_ask.router)
-    app.include_router(routes_documents.router)
-    app.include_router(_unknown_paths())
+    authenticated = [Depends(current_caller)]  # every route, whether it uses the caller or not
+    for router in (routes_openai.router, routes_ask.router, routes_documents.router,
+                   routes_conversations.router, _unknown_paths()):  # fmt: skip
+        app.include_router(router, dependencies=authenticated)
     return app
 
 

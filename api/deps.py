@@ -1,28 +1,23 @@
 """What a route depends on: the services of this process and the current caller.
 
-Every route takes these through FastAPI's ``Depends`` so that one function decides each:
-authentication (API keys, users) plugs into :func:`current_caller` alone.
+Every route takes these through FastAPI's ``Depends``, and every router of the API is
+included with :func:`current_caller` as a dependency, so no request passes unauthenticated.
+Once any user exists, a request needs ``Authorization: Bearer API_KEY`` (401 otherwise);
+while none exists the server answers only on loopback (``rag serve`` refuses to bind
+elsewhere, and a request from another address is refused here too).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.errors import ApiError
-from service import Services
+from rag.errors import AuthError
+from service import Services, User
+from service.users import is_loopback
 
-
-@dataclass(frozen=True)
-class Caller:
-    """Who sends a request (the user name of ``rag serve --auth``)."""
-
-    id: str
+ADD_USER_HINT = "an admin creates one with `rag users add NAME`, which prints the key once"
 
 
 def current_services(request: Request) -> Services:
@@ -30,44 +25,28 @@ def current_services(request: Request) -> Services:
     return services
 
 
-def current_caller(request: Request) -> Caller | None:
-    """The caller of this request: None on a server started without ``--auth``.
-
-    With ``--auth user:password`` (which guards the UI) the API asks for the same
-    credentials, as HTTP Basic or as a bearer token ``user:password`` (what OpenAI clients
-    send as their API key); without them it answers 401.
-    """
-    expected: tuple[str, str] | None = request.app.state.auth
-    if expected is None:
-        return None
-    user, password = _credentials(request.headers.get("authorization", ""))
-    if hmac.compare_digest(user.encode(), expected[0].encode()) & hmac.compare_digest(
-        password.encode(), expected[1].encode()
-    ):
-        return Caller(id=user)
-    raise ApiError(
-        401,
-        "this server needs credentials: HTTP Basic user:password, or the bearer token "
-        "(API key) user:password",
-        "unauthorized",
-        "authentication_error",
-        headers={"WWW-Authenticate": 'Basic realm="rag-chat"'},
-    )
-
-
-def _credentials(header: str) -> tuple[str, str]:
-    scheme, _, value = header.partition(" ")
-    value = value.strip()
-    if scheme.lower() == "basic":
-        try:
-            value = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return "", ""
-    elif scheme.lower() != "bearer":
-        return "", ""
-    user, _, password = value.partition(":")
-    return user, password
+def current_caller(request: Request) -> User | None:
+    """The user whose API key the request carries; None while no user exists (then any key
+    is ignored: OpenAI's clients always send one)."""
+    services = current_services(request)
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() == "bearer" and key.strip():
+        user = services.users.authenticate_key(key.strip())
+        if user is not None:
+            return user
+    if services.users.count():
+        if not header:
+            raise AuthError(
+                f"missing API key: send 'Authorization: Bearer API_KEY'; {ADD_USER_HINT}"
+            )
+        raise AuthError("invalid API key: send 'Authorization: Bearer API_KEY' with a current key "
+                        "(`rag users reset-key NAME` makes a new one)")  # fmt: skip
+    client = request.client.host if request.client else ""
+    if not is_loopback(client):
+        raise AuthError(f"no users yet: this server answers this machine only; {ADD_USER_HINT}")
+    return None
 
 
 ServicesDep = Annotated[Services, Depends(current_services)]
-CallerDep = Annotated[Caller | None, Depends(current_caller)]
+CallerDep = Annotated[User | None, Depends(current_caller)]

@@ -15,13 +15,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rag.errors import ConfigError, InputError, LLMError, RagError, StoreMissingError
+from rag.errors import (
+    AuthError,
+    ConfigError,
+    DatabaseError,
+    InputError,
+    LLMError,
+    NotFoundError,
+    RagError,
+    StoreMissingError,
+)
 
 log = logging.getLogger(__name__)
 
 # (status, type, code) per error class; the most specific class wins (see error_status).
 RAG_ERROR_STATUS: dict[type[RagError], tuple[int, str, str]] = {
     InputError: (400, "invalid_request_error", "invalid_request"),
+    AuthError: (401, "authentication_error", "invalid_api_key"),
+    NotFoundError: (404, "not_found_error", "not_found"),
+    DatabaseError: (503, "service_unavailable_error", "database_unavailable"),
     StoreMissingError: (404, "not_found_error", "collection_not_found"),
     LLMError: (503, "service_unavailable_error", "llm_unavailable"),
     ConfigError: (500, "server_error", "configuration_error"),
@@ -95,6 +107,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.warning("%s %s failed: %s", request.method, request.url.path, exc)
         headers = {"Retry-After": "5"} if status == 503 else None
+        if status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
         return JSONResponse(body, status_code=status, headers=headers)
 
     async def on_api_error(request: Request, exc: Exception) -> JSONResponse:

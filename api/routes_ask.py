@@ -25,5 +25,11 @@ def health(services: ServicesDep) -> dict[str, Any]:
 @router.post("/ask")
 def ask(body: AskRequest, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Answer one question: ``{"question", "answer", "refused", "backend", "citations",
-    "timings_ms", "warnings", ...}`` exactly as ``rag ask --json`` prints it."""
-    return services.chat.ask(body.question, body.collection, top_k=body.top_k).to_json()
+    "timings_ms", "warnings", ...}`` as ``rag ask --json`` prints it, plus
+    ``conversation_id`` and ``turn``. With ``conversation_id`` the question continues that
+    conversation (its earlier turns resolve follow-ups; its collection is used); without,
+    a new conversation starts."""
+    conversation_id, turn, answer = services.conversations.ask(
+        caller, body.question, body.conversation_id, body.collection, top_k=body.top_k
+    )
+    return {**answer.to_json(), "conversation_id": conversation_id, "turn": turn.n}

@@ -27,11 +27,11 @@ COPY_BLOCK = 1 << 20
 
 @router.get("")
 def list_collections(services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    """Every collection with its number of documents and chunks (the configured collection
-    is listed even before anything was added to it)."""
+    """Every collection the caller may read, with its number of documents and chunks (the
+    configured collection is listed even before anything was added to it)."""
     out = []
-    for name in services.library.collections():
-        docs = services.library.documents(name, missing_ok=True)
+    for name in services.library.collections(caller):
+        docs = services.library.documents(name, missing_ok=True, user=caller)
         out.append({"name": name, "documents": len(docs), "chunks": sum(d.chunks for d in docs)})
     return {"collections": out}
 
@@ -39,7 +39,7 @@ def list_collections(services: ServicesDep, caller: CallerDep) -> dict[str, Any]
 @router.get("/{name}/documents")
 def list_documents(name: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """The documents of a collection as ``rag sources --json`` lists them, plus ``name``."""
-    docs = services.library.documents(name)
+    docs = services.library.documents(name, user=caller)
     return {
         "collection": name,
         "documents": [{"name": Path(d.source).name, **asdict(d)} for d in docs],
@@ -77,7 +77,7 @@ def upload_documents(
             with (folder / safe).open("wb") as out:
                 shutil.copyfileobj(upload.file, out, COPY_BLOCK)
             paths.append(folder / safe)
-        result = services.library.ingest_uploads(paths, name) if paths else None
+        result = services.library.ingest_uploads(paths, name, user=caller) if paths else None
     results = rejected + (result.files if result is not None else [])
     return {"collection": name, "files": [_file_json(f) for f in results]}
 
@@ -87,10 +87,12 @@ def delete_document(
     name: str, doc_id: str, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
     """Delete a document (every stored source with this ``doc_id``; an uploaded file too)."""
-    sources = [d.source for d in services.library.documents(name) if d.doc_id == doc_id]
+    sources = [
+        d.source for d in services.library.documents(name, user=caller) if d.doc_id == doc_id
+    ]
     if not sources:
         raise ApiError(404, f"no document {doc_id!r} in collection {name!r}", "document_not_found")
-    chunks = sum(services.library.remove_source(source, name) for source in sources)
+    chunks = sum(services.library.remove_source(source, name, user=caller) for source in sources)
     return {"collection": name, "doc_id": doc_id, "deleted": sources, "chunks": chunks}
 
 

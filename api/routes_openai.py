@@ -29,12 +29,13 @@ Event = AnswerDelta | Answer
 
 @router.get("/models")
 def list_models(services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    """One model per collection: its name is what ``model`` takes in a chat completion."""
+    """One model per collection the caller may read: its name is what ``model`` takes in a
+    chat completion."""
     return {
         "object": "list",
         "data": [
             {"id": name, "object": "model", "created": 0, "owned_by": "rag-chat"}
-            for name in services.library.collections()
+            for name in services.library.collections(caller)
         ],
     }
 
@@ -52,6 +53,7 @@ def chat_completions(
     citations.
     """
     question, history = conversation(body.messages)
+    services.access.check_read(caller, services.settings.for_collection(body.model).collection)
     if not body.stream:
         return completion(services.chat.ask(question, body.model, history), body.model)
     events = services.chat.stream(question, body.model, history)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,3 +45,13 @@ class AskRequest(BaseModel):
     question: str
     collection: str | None = Field(default=None, description="default: the configured one")
     top_k: int | None = Field(default=None, ge=1, le=100, description="passages to retrieve")
+    conversation_id: str | None = Field(
+        default=None, description="continue this conversation (default: start a new one)"
+    )
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rating: Literal[1, -1] = Field(description="1 thumbs up, -1 thumbs down")
+    note: str | None = Field(default=None, max_length=4000, description="what was right or wrong")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
-from cli import chat, commands, serve, tools
+from cli import accounts, chat, commands, serve, tools
 from cli.output import escape_control, setup_logging
 from cli.parser import build_parser
 from rag.errors import RagError
@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ui": serve.cmd_serve,
             "eval": tools.cmd_eval,
             "bench": tools.cmd_bench,
+            "users": accounts.cmd_users,
+            "collections": accounts.cmd_collections,
+            "feedback": accounts.cmd_feedback,
         }
         return handler[args.command](args, settings)
     except RagError as exc:

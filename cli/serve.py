@@ -31,11 +31,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api import create_app
-    from ui.app import mount, parse_auth
+    from ui.app import mount
 
     services = build_services(settings, upload_root=args.upload_dir)
-    app = create_app(settings, services, auth=parse_auth(args.auth))
-    mount(app, settings, services, auth=args.auth, upload_root=args.upload_dir)
+    app = create_app(settings, services)
+    mount(app, settings, services, upload_root=args.upload_dir)
     base = f"http://{settings.host}:{settings.port}"
     print(f"chat UI at {base}/ ; OpenAI-compatible API at {base}/v1 ; REST at {base}/api/v1 ; "
           f"API docs at {base}/docs", file=sys.stderr, flush=True)  # fmt: skip

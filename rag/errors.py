@@ -38,3 +38,21 @@ class StoreUnavailableError(RagError):
     run again when it is back."""
 
     exit_code = 5
+
+
+class NotFoundError(RagError):
+    """A user, conversation or collection does not exist, or is not the caller's to see."""
+
+    exit_code = 2
+
+
+class AuthError(RagError):
+    """Missing or wrong credentials (an API key, a password)."""
+
+    exit_code = 2
+
+
+class DatabaseError(RagError):
+    """The users and conversations database cannot be reached or migrated."""
+
+    exit_code = 5

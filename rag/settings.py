@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         description=COLLECTION_RULE,
     )
     chroma_url: str | None = Field(default=None, description="Chroma server URL (client mode)")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the users, conversations and feedback database "
+        "(e.g. postgresql+psycopg://user:pw@host/db); default: SQLite at STORE/app.db",
+    )
 
     # ingestion
     chunk_size: int = Field(default=256, ge=32, le=4096, description="Chunk size in tokens")

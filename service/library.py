@@ -25,8 +25,10 @@ from rag.errors import InputError, RagError, StoreMissingError
 from rag.models import Chunk
 from rag.settings import Settings
 from rag.store import Store, collection_names
+from service.access import AccessService
 from service.locks import collection_lock
 from service.uploads import UploadedFile, UploadResult, save_upload
+from service.users import User
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +44,29 @@ class LibraryService:
         *,
         upload_root: Path | None = None,
         on_change: Callable[[str], None] | None = None,
+        access: AccessService | None = None,
     ) -> None:
         self.settings = settings
         self.upload_root = upload_root
         self.on_change = on_change
+        # With ``access``, the methods taking a ``user`` check it (None: no login, which only
+        # happens while no user exists); without, the caller is the local operator.
+        self.access = access
         self.supported_suffixes = frozenset(SUPPORTED_SUFFIXES)
 
     # reading
-    def collections(self) -> list[str]:
-        """Collections in the store, plus the configured one (which may not exist yet)."""
-        return sorted(set(collection_names(self.settings)) | {self.settings.collection})
+    def collections(self, user: User | None = None) -> list[str]:
+        """Collections in the store, plus the configured one (which may not exist yet); with
+        access checks, those the user may read."""
+        names = sorted(set(collection_names(self.settings)) | {self.settings.collection})
+        return names if self.access is None else self.access.visible(user, names)
 
     def documents(
-        self, collection: str | None = None, *, missing_ok: bool = False
+        self, collection: str | None = None, *, missing_ok: bool = False, user: User | None = None
     ) -> list[DocumentInfo]:
         """The documents of a collection; [] for a missing store or collection if ``missing_ok``."""
+        if self.access is not None:
+            self.access.check_read(user, self.settings.for_collection(collection).collection)
         try:
             store = Store(self.settings.for_collection(collection))
         except StoreMissingError:
@@ -96,11 +106,21 @@ class LibraryService:
         return report
 
     def ingest_uploads(
-        self, files: Sequence[Path], collection: str | None = None, progress: Progress | None = None
+        self,
+        files: Sequence[Path],
+        collection: str | None = None,
+        progress: Progress | None = None,
+        *,
+        user: User | None = None,
     ) -> UploadResult:
         """Save each upload into the collection's upload folder and ingest it; one bad file
-        does not stop the rest."""
+        does not stop the rest. A user creating a collection this way owns it (private)."""
         settings = self.settings.for_collection(collection)
+        if self.access is not None and files:
+            if settings.collection in collection_names(settings):
+                self.access.check_write(user, settings.collection)
+            else:
+                self.access.claim(user, settings.collection)
         dest = self.upload_dir(settings.collection)
         result = UploadResult()
         if not files:
@@ -121,7 +141,7 @@ class LibraryService:
                 result.lines.append(("error", f"{name} was not added: {reason}"))
                 result.files.append(UploadedFile(name, "failed", reason))
                 continue
-            result.files.append(self._uploaded(name, saved, report, settings.collection))
+            result.files.append(self._uploaded(name, saved, report, settings.collection, user))
             for item in report.failed + report.skipped:
                 result.lines.append(("error", f"{saved.name} was not added: {item['reason']}"))
                 saved.unlink(missing_ok=True)
@@ -137,13 +157,13 @@ class LibraryService:
         return result
 
     def _uploaded(
-        self, name: str, saved: Path, report: IngestReport, collection: str
+        self, name: str, saved: Path, report: IngestReport, collection: str, user: User | None
     ) -> UploadedFile:
         """The outcome of one ingested upload, with its document's id and chunks if stored."""
         for status in ("added", "updated", "unchanged"):
             if getattr(report, status):
                 key = source_key(saved)
-                docs = [d for d in self.documents(collection) if d.source == key]
+                docs = [d for d in self.documents(collection, user=user) if d.source == key]
                 doc_id = docs[0].doc_id if docs else ""
                 chunks = sum(d.chunks for d in docs)
                 return UploadedFile(name, status, "", key, doc_id, chunks, report)
@@ -176,12 +196,16 @@ class LibraryService:
             self._changed(settings)
         return removed
 
-    def remove_source(self, source: str, collection: str | None = None) -> int:
+    def remove_source(
+        self, source: str, collection: str | None = None, *, user: User | None = None
+    ) -> int:
         """Delete a stored source (as listed by :meth:`documents`); also delete the file when
         it is one of our uploads. Returns the chunks removed."""
         if not source:
             raise InputError("choose a source to remove first")
         settings = self.settings.for_collection(collection)
+        if self.access is not None:
+            self.access.check_write(user, settings.collection)
         store = Store(settings)
         if source not in store.catalog.full().sources():
             raise InputError(f"{Path(source).name} is not in collection {settings.collection!r}")

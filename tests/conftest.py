@@ -95,6 +95,39 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def postgres():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL (Debian's package) in a temp directory on a free port, per session.
+
+    Missing binaries are a failure in CI (REQUIRE_POSTGRES or CI set), else a skip.
+    """
+    from tests.support.postgres import PostgresServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        reason = (
+            "PostgreSQL is missing: install Debian's server with `make postgres-deps` "
+            "(as root: apt-get install -y postgresql)"
+        )
+        if os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = PostgresServer(bin_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty application database: SQLite in a temp dir, then a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.db'}"
+    server = request.getfixturevalue("postgres")
+    return str(server.create_database())
+
+
+@pytest.fixture(scope="session")
 def tesseract() -> None:
     """Tesseract must be there in CI (REQUIRE_OCR or CI set); elsewhere its absence skips."""
     from index.loaders.ocr import tesseract_available

@@ -17,10 +17,9 @@ import rag  # noqa: F401  (offline guards before gradio is imported)
 # isort: split
 import gradio as gr
 
-from rag.errors import InputError
 from rag.settings import Settings
-from service import Services
-from ui.auth import ClientAddressMiddleware, throttled_auth
+from service import Services, require_users_to_expose
+from ui.auth import ClientAddressMiddleware, throttled
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
@@ -74,14 +73,20 @@ CSS = """
 .rag-page figcaption { font-size: 0.85em; color: var(--body-text-color-subdued); }
 .rag-sources td, .rag-sources th { padding: 2px 10px; text-align: left; }
 .rag-messages .rag-error { color: #b91c1c; }
+.rag-rate { margin-top: 0.3em; }
+.rag-thumb { border: 1px solid var(--border-color-primary); border-radius: 4px; padding: 0 5px;
+  margin-right: 4px; background: transparent; cursor: pointer; opacity: 0.6; }
+.rag-thumb.rag-rated { opacity: 1; border-color: var(--color-accent); background: var(--color-accent-soft); }
 """
 
-# Clicks on a [n] marker become a "click" event carrying the turn and citation number.
+# Clicks on a [n] marker become a "click" event carrying the turn and citation number; clicks
+# on a thumb carry the turn and the rating (cite 0).
 CITE_JS = """
 element.addEventListener('click', (event) => {
-  const button = event.target.closest('button.rag-cite');
+  const button = event.target.closest('button.rag-cite, button.rag-thumb');
   if (!button) return;
-  trigger('click', {turn: Number(button.dataset.turn), cite: Number(button.dataset.cite)});
+  trigger('click', {turn: Number(button.dataset.turn), cite: Number(button.dataset.cite || 0),
+                    rating: Number(button.dataset.rating || 0)});
 });
 """
 
@@ -99,13 +104,18 @@ def build_app(
     *,
     warm: bool = False,
     services: Services | None = None,
+    chat: ChatApp | None = None,
 ) -> Any:
     """The Blocks app; ``services`` shares a process's services (e.g. with the HTTP API)."""
-    chat = ChatApp(settings, upload_root, services)
+    chat = chat or ChatApp(settings, upload_root, services)
     if warm:
         threading.Thread(target=chat.warm_up, name="rag-warm-up", daemon=True).start()
     with gr.Blocks(title="Document Q&A") as app:
         turns = gr.State([])
+        conversation = gr.State(None)  # the stored conversation's id, once the first answer is in
+        with gr.Sidebar(label="Conversations", open=True, elem_id="rag-sidebar"):
+            new_chat = gr.Button("New conversation", elem_id="rag-new-conversation")
+            past = gr.Radio([], label="Conversations", elem_id="rag-conversations")
         gr.Markdown("## Ask your documents\nEvery answer cites the passages it comes from.")
         with gr.Row(equal_height=True):
             collection = gr.Dropdown([settings.collection], value=settings.collection,
@@ -122,6 +132,8 @@ def build_app(
                                              elem_id="rag-transcript")  # fmt: skip
                         question = gr.Textbox(label="Question", placeholder="Ask a question…",
                                               elem_id="rag-question")  # fmt: skip
+                        note = gr.Textbox(label="Note sent with Good answer / Wrong answer (optional)", lines=1,
+                                          elem_id="rag-feedback-note")  # fmt: skip
                         with gr.Row():
                             send = gr.Button("Ask", variant="primary", elem_id="rag-send")
                             clear = gr.Button("Clear", elem_id="rag-clear")
@@ -144,69 +156,94 @@ def build_app(
             with gr.Tab("Settings", id="settings"):
                 gr.JSON(public_settings(settings), label="Settings (no secrets)")
 
-        def on_ask(q: str, t: list[Turn], c: str, request: gr.Request) -> Iterator[Any]:
-            yield from chat.ask(q, t, c, request.session_hash or "session")
+        def on_ask(
+            q: str, t: list[Turn], c: str, cid: str | None, request: gr.Request
+        ) -> Iterator[Any]:
+            user = chat.user(request.username)
+            yield from chat.ask(q, t, c, request.session_hash or "session", cid, user)
 
-        ask_io = {"inputs": [question, turns, collection],
-                  "outputs": [transcript, question, evidence, turns, export],
+        ask_io = {"inputs": [question, turns, collection, conversation],
+                  "outputs": [transcript, question, evidence, turns, export, conversation, past],
                   "concurrency_limit": ASK_CONCURRENCY, "concurrency_id": "ask"}  # fmt: skip
         send.click(on_ask, api_name="ask", **ask_io)  # type: ignore[arg-type]
         question.submit(on_ask, api_visibility="private", **ask_io)  # type: ignore[arg-type]
 
-        def on_cite(t: list[Turn], evt: gr.EventData) -> str:
-            return chat.select_citation(t, int(evt.turn), int(evt.cite))
+        def on_click(
+            t: list[Turn], n: str, cid: str | None, evt: gr.EventData, request: gr.Request
+        ) -> tuple[Any, ...]:
+            rating = int(getattr(evt, "rating", 0) or 0)
+            if rating:
+                shown, new_turns, new_note = chat.rate(
+                    t, int(evt.turn), rating, n, cid, chat.user(request.username)
+                )
+                return shown, gr.skip(), new_turns, new_note
+            return gr.skip(), chat.select_citation(t, int(evt.turn), int(evt.cite)), t, gr.skip()
 
-        transcript.click(on_cite, [turns], [evidence], api_visibility="private")
-        clear.click(lambda: ([], transcript_html([]), EMPTY_EVIDENCE, "", None), None,
-                    [turns, transcript, evidence, question, export], api_visibility="private")  # fmt: skip
+        transcript.click(on_click, [turns, note, conversation], [transcript, evidence, turns, note],
+                         api_visibility="private")  # fmt: skip
+        clear.click(lambda: ([], transcript_html([]), EMPTY_EVIDENCE, "", None, None), None,
+                    [turns, transcript, evidence, question, export, conversation],
+                    api_visibility="private")  # fmt: skip
+
+        opened = [turns, transcript, evidence, conversation, collection, past]
+
+        def on_open(cid: str | None, request: gr.Request) -> tuple[Any, ...]:
+            return chat.open(cid, chat.user(request.username))
+
+        def on_new(request: gr.Request) -> tuple[Any, ...]:
+            return chat.new(chat.user(request.username))
+
+        def on_sidebar(request: gr.Request) -> Any:
+            return chat.sidebar(chat.user(request.username))
+
+        past.input(on_open, [past], opened, api_visibility="private")
+        new_chat.click(on_new, None, opened, api_visibility="private")
+        app.load(on_sidebar, None, [past], api_visibility="private")
 
         docs_out = [sources, to_remove, collection, settings_line]
-        app.load(chat.documents_view, [collection], docs_out, api_visibility="private")
-        collection.change(chat.documents_view, [collection], docs_out, api_visibility="private")
+
+        def on_documents(c: str, request: gr.Request) -> tuple[Any, ...]:
+            return chat.documents_view(c, chat.user(request.username))
+
+        app.load(on_documents, [collection], docs_out, api_visibility="private")
+        collection.change(on_documents, [collection], docs_out, api_visibility="private")
 
         def on_add(
             f: list[str] | None,
             c: str,
             t: list[Turn],
+            request: gr.Request,
             progress: Any = gr.Progress(),  # noqa: B008
         ) -> tuple[Any, ...]:
-            html, new_turns = chat.upload(f, c, t, progress)
+            html, new_turns = chat.upload(f, c, t, progress, chat.user(request.username))
             return (html, None, new_turns, transcript_html(new_turns))
 
         add.click(on_add, [files, collection, turns], [status, files, turns, transcript],
                   concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                  ).then(chat.documents_view, [collection], docs_out,
+                  ).then(on_documents, [collection], docs_out,
                          api_visibility="private")  # fmt: skip
 
-        def on_remove(s: str | None, c: str, t: list[Turn]) -> tuple[Any, ...]:
-            html, new_turns = chat.remove(s, c, t)
+        def on_remove(s: str | None, c: str, t: list[Turn], request: gr.Request) -> tuple[Any, ...]:
+            html, new_turns = chat.remove(s, c, t, chat.user(request.username))
             return (html, new_turns, transcript_html(new_turns))
 
         remove.click(on_remove, [to_remove, collection, turns], [status, turns, transcript],
                      concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                     ).then(chat.documents_view, [collection], docs_out,
+                     ).then(on_documents, [collection], docs_out,
                             api_visibility="private")  # fmt: skip
     return app
 
 
-def parse_auth(auth: str | None) -> tuple[str, str] | None:
-    if not auth:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise InputError("--auth must be user:password")
-    return (user, password)
-
-
-def launch_options(settings: Settings, auth: str | None = None) -> dict[str, Any]:
-    """Keyword arguments for mounting the UI: bind where the settings say (127.0.0.1 by
-    default), login (throttled: backoff after failures, per user and address), upload limit,
-    style."""
-    pair = parse_auth(auth)
+def launch_options(settings: Settings, chat: ChatApp) -> dict[str, Any]:
+    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by
+    default; once any user exists, a login (name and password) is required. Without users
+    the UI may only bind to this machine."""
+    has_users = require_users_to_expose(settings.host, chat.users)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
-        "auth": throttled_auth(*pair) if pair else None,
+        "auth": throttled(chat.login) if has_users else None,  # backoff after failures
+        "auth_message": "Log in with the name and password `rag users add` printed.",
         "show_error": False,
         "max_file_size": int(settings.max_file_mb * 1_000_000),
         "css": CSS,
@@ -218,14 +255,15 @@ def mount(
     settings: Settings,
     services: Services,
     *,
-    auth: str | None = None,
     upload_root: Path | None = None,
 ) -> FastAPI:
     """Mount the UI at ``/`` of ``parent`` (the HTTP API's app), sharing its services; the
-    models load in the background at start."""
-    options = launch_options(settings, auth)
+    models load in the background at start. Refuses (ConfigError) to listen beyond this
+    machine while no user exists."""
+    chat = ChatApp(settings, upload_root, services)
+    options = launch_options(settings, chat)
     if options["auth"] is not None:
         parent.add_middleware(ClientAddressMiddleware)  # the login throttle's client address
-    blocks = build_app(settings, upload_root, warm=True, services=services)
+    blocks = build_app(settings, upload_root, warm=True, chat=chat)
     blocks.queue(default_concurrency_limit=ASK_CONCURRENCY)
     return gr.mount_gradio_app(parent, blocks, path="/", theme=gr.themes.Soft(), **options)

@@ -1,4 +1,4 @@
-"""The ``--auth user:password`` login of the UI, with backoff after failed attempts.
+"""The UI's login (users' names and passwords), with backoff after failed attempts.
 
 Gradio calls an auth function with the user name and password only; the client address
 comes from a small ASGI middleware (added to the served app) that notes it for the request (a context variable,
@@ -51,3 +51,17 @@ def throttled_auth(
         return guard.attempt(given_user, _client_address.get(), matches)
 
     return check
+
+
+def throttled(
+    check: Callable[[str, str], bool], throttle: LoginThrottle | None = None
+) -> Callable[[str, str], bool]:
+    """``check`` (a user name and password -> valid) behind the backoff of failed attempts."""
+    guard = throttle or LoginThrottle()
+
+    def login(given_user: str, given_password: str) -> bool:
+        return guard.attempt(
+            given_user, _client_address.get(), lambda: check(given_user, given_password)
+        )
+
+    return login

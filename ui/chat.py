@@ -27,6 +27,8 @@ class Turn:
     error: str | None = None
     note: str | None = None
     collection: str = ""
+    n: int | None = None  # its number in the stored conversation, once recorded
+    rating: int | None = None  # the feedback given: 1 thumbs up, -1 thumbs down
 
     @property
     def done(self) -> bool:

@@ -75,11 +75,27 @@ def _turn_html(i: int, turn: Turn) -> str:
         body = (
             f"<div class='rag-bot {kind}'>{answer_html(turn.answer.answer, i, cited)}"
             f"{confidence_html(turn.answer)}{_removed_html(turn.answer)}"
-            f"{_warnings_html(turn.answer)}{_timing_html(turn.answer)}</div>"
+            f"{_warnings_html(turn.answer)}{_timing_html(turn.answer)}{_rating_html(i, turn)}</div>"
         )
     else:
         body = f"<div class='rag-bot rag-streaming'>{escape(turn.text)}<span class='rag-cursor'>▍</span></div>"
     return f"<div class='rag-turn' id='turn-{i}'>{user}{body}</div>"
+
+
+def _rating_html(i: int, turn: Turn) -> str:
+    """Thumbs up and down under a stored answer; the given one is marked."""
+    if turn.n is None:
+        return ""
+    buttons = "".join(
+        f"<button type='button' class='rag-thumb{' rag-rated' if turn.rating == value else ''}' "
+        f"data-turn='{i}' data-rating='{value}' title='{title}'>{icon}</button>"
+        for value, icon, title in (
+            (1, "Good answer", "Mark this answer right: it can become a regression test"),
+            (-1, "Wrong answer", "Mark this answer wrong; the note box says why"),
+        )
+    )
+    said = {1: " thanks: marked good", -1: " thanks: marked wrong"}.get(turn.rating or 0, "")
+    return f"<div class='rag-rate'>{buttons}<span class='rag-meta'>{said}</span></div>"
 
 
 def confidence_html(answer: Answer) -> str:

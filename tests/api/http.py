@@ -59,9 +59,12 @@ def multipart(files: list[tuple[str, bytes]], field: str = "files") -> tuple[byt
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def upload(url: str, files: list[tuple[str, bytes]]) -> Response:
+def upload(
+    url: str, files: list[tuple[str, bytes]], headers: dict[str, str] | None = None
+) -> Response:
     body, content_type = multipart(files)
-    return call("POST", url, raw=body, headers={"Content-Type": content_type}, timeout=300)
+    all_headers = {"Content-Type": content_type, **(headers or {})}
+    return call("POST", url, raw=body, headers=all_headers, timeout=300)
 
 
 def _lower(headers: Any) -> dict[str, str]:

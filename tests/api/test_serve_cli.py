@@ -18,8 +18,3 @@ def test_port_in_use_is_reported_before_starting(run_cli: RunCli, tmp_path: Path
             assert result.returncode == 2, result.stderr
             assert f"port {port} on 127.0.0.1 is in use" in result.stderr
             assert "Traceback" not in result.stderr
-
-
-def test_bad_auth_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
-    result = run_cli("--store", str(tmp_path), "serve", "--port", "0", "--auth", "nopassword")
-    assert result.returncode == 2 and "--auth must be user:password" in result.stderr

@@ -48,7 +48,8 @@ def ingest(store: Path, *paths: Path, env: dict[str, str] | None = None) -> None
 def rag_serve(
     base: Path, *options: str, env: dict[str, str] | None = None, command: str = "serve"
 ) -> Iterator[RagServer]:
-    """Start ``rag serve`` on ``base/store``; yield once ``/api/v1/health`` answers 200."""
+    """Start ``rag serve`` on ``base/store``; yield once ``/api/v1/health`` answers (200, or
+    401 when users exist)."""
     store, uploads, log = base / "store", base / "uploads", base / "server.log"
     port = free_port()
     args = [sys.executable, "-m", "cli", "--store", str(store), command, "--port", str(port),
@@ -78,6 +79,9 @@ def wait_until_up(server: RagServer, proc: subprocess.Popen[bytes]) -> None:
             with urllib.request.urlopen(server.url + "/api/v1/health", timeout=2) as response:
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError as error:
+            if error.code == 401:  # up, and asking for an API key (users exist)
+                return
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-AUTH = ("tester", "correct-horse-42")
+USER = "tester"
 SERVER_START_SECONDS = 180
 
 
@@ -33,6 +34,8 @@ class UiServer:
     store: Path
     uploads: Path
     log: Path
+    auth: tuple[str, str]  # the user's name and the password `rag users add` printed
+    api_key: str  # and the API key it printed
 
 
 def _free_port() -> int:
@@ -58,7 +61,9 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    """``rag ui --auth`` on its default interface and a free port, over a fresh store holding the seeds."""
+    """``rag ui`` on its default interface and a free port, over a fresh store holding the
+    seeds, with one admin (so the UI asks for a login, and the user may upload to the
+    collection made before users existed)."""
     base = tmp_path_factory.mktemp("ui-server")
     store, uploads, log = base / "store", base / "uploads", base / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
@@ -66,16 +71,21 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     env["PYTHONPATH"] = str(ROOT)
     subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "ingest", str(SEEDS)],
                    cwd=base, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
+    added = subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "users", "add",
+                            USER, "--admin", "--json"], cwd=base, env=env, check=True,
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    credentials = json.loads(added.stdout)
+    auth = (USER, credentials["password"])
     port = _free_port()
     # No --host: the default binding (127.0.0.1) is part of what is tested.
     command = [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port),
-               "--auth", ":".join(AUTH), "--upload-dir", str(uploads)]  # fmt: skip
+               "--upload-dir", str(uploads)]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, proc, log)
-        yield UiServer(url, store, uploads, log)
+        yield UiServer(url, store, uploads, log, auth, credentials["api_key"])
     finally:
         proc.terminate()
         try:
@@ -136,8 +146,8 @@ def open_page(browser: Any, ui_server: UiServer, color_scheme: str) -> Iterator[
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script("window.__xss = 0;")
     page.goto(ui_server.url)
-    page.locator("input[type=text]").first.fill(AUTH[0])
-    page.locator("input[type=password]").fill(AUTH[1])
+    page.locator("input[type=text]").first.fill(ui_server.auth[0])
+    page.locator("input[type=password]").fill(ui_server.auth[1])
     page.get_by_role("button", name="Login").click()
     page.locator("#rag-question textarea").wait_for()
     yield BrowserPage(page, dialogs, errors)

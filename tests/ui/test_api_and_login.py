@@ -3,6 +3,7 @@ busy port)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, RunCli
-from tests.ui.conftest import AUTH, UiServer, _free_port, _wait_until_up
+from tests.ui.conftest import UiServer, _free_port, _wait_until_up
 
 README = ROOT / "README.md"
 
@@ -31,7 +32,7 @@ def documented_endpoints() -> set[str]:
 def test_item8_public_api_is_exactly_the_documented_list(ui_server: UiServer) -> None:
     from gradio_client import Client
 
-    client = Client(ui_server.url, auth=AUTH, verbose=False, download_files=False)
+    client = Client(ui_server.url, auth=ui_server.auth, verbose=False, download_files=False)
     api = client.view_api(print_info=False, return_format="dict")
     assert isinstance(api, dict)
     public = set(api["named_endpoints"]) | set(api["unnamed_endpoints"])
@@ -40,13 +41,19 @@ def test_item8_public_api_is_exactly_the_documented_list(ui_server: UiServer) ->
 
 
 @pytest.fixture
-def throttled_ui(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """`rag ui --auth` on an empty store, its own process: the test locks its logins out."""
+def throttled_ui(tmp_path: Path) -> Iterator[tuple[str, Path, tuple[str, str]]]:
+    """`rag ui` with one user on an empty store, its own process: the test locks its logins
+    out."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env["PYTHONPATH"] = str(ROOT)
+    store = str(tmp_path / "store")
+    added = subprocess.run(
+        [sys.executable, "-m", "cli", "--store", store, "users", "add", "tester", "--json"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    auth = ("tester", json.loads(added.stdout)["password"])
     port, log = _free_port(), tmp_path / "server.log"
-    command = [sys.executable, "-m", "cli", "--store", str(tmp_path / "store"), "ui",
-               "--port", str(port), "--auth", ":".join(AUTH)]  # fmt: skip
+    command = [sys.executable, "-m", "cli", "--store", store, "ui", "--port", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -54,7 +61,7 @@ def throttled_ui(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, proc, log)
-        yield url, log
+        yield url, log, auth
     finally:
         proc.terminate()
         try:
@@ -73,8 +80,10 @@ def _login(url: str, user: str, password: str) -> int:
         return int(exc.code)
 
 
-def test_login_brute_force_is_throttled_and_logged(throttled_ui: tuple[str, Path]) -> None:
-    url, log = throttled_ui
+def test_login_brute_force_is_throttled_and_logged(
+    throttled_ui: tuple[str, Path, tuple[str, str]],
+) -> None:
+    url, log, AUTH = throttled_ui
     assert _login(url, *AUTH) == 200  # the right password works at first
     statuses = [_login(url, AUTH[0], f"guess-{n}") for n in range(30)]
     assert all(s == 400 for s in statuses)

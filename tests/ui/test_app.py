@@ -4,20 +4,39 @@ from pathlib import Path
 
 import pytest
 
-from rag.errors import InputError
+from rag.errors import ConfigError
 from rag.settings import Settings, load_settings
 from ui.app import build_app, launch_options
 from ui.callbacks import ChatApp, public_settings
 
 
-def test_binds_loopback_by_default_and_parses_auth(fresh_settings: Settings) -> None:
-    options = launch_options(fresh_settings)
+def test_binds_loopback_by_default_and_asks_for_a_login_once_users_exist(
+    fresh_settings: Settings,
+) -> None:
+    chat = ChatApp(fresh_settings)
+    options = launch_options(fresh_settings, chat)
     assert options["server_name"] == "127.0.0.1" and options["auth"] is None
-    check = launch_options(fresh_settings, "ann:s3cret:x")["auth"]
-    assert check("ann", "s3cret:x") is True and check("ann", "s3cret") is False
-    for bad in ("ann", "ann:", ":pw"):
-        with pytest.raises(InputError):
-            launch_options(fresh_settings, bad)
+    password = chat.users.add("ann").password or ""
+    login = launch_options(fresh_settings, chat)["auth"]
+    assert login("ann", password) and not login("ann", "wrong") and not login("bob", password)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
+def test_without_users_it_refuses_to_listen_beyond_this_machine(
+    fresh_settings: Settings, host: str
+) -> None:
+    settings = fresh_settings.replace(host=host)
+    chat = ChatApp(settings)
+    with pytest.raises(ConfigError, match="rag users add NAME"):
+        launch_options(settings, chat)
+    chat.users.add("ann")
+    assert launch_options(settings, chat)["server_name"] == host
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_without_users_this_machine_is_fine(fresh_settings: Settings, host: str) -> None:
+    settings = fresh_settings.replace(host=host)
+    assert launch_options(settings, ChatApp(settings))["auth"] is None
 
 
 def test_settings_view_has_no_secrets(tmp_path: Path) -> None:
@@ -50,7 +69,7 @@ def test_upload_into_a_new_collection_is_answered_there_only(
         c[0] if isinstance(c, tuple) else c for c in choices["choices"]
     }
 
-    *_, (transcript, _, evidence, turns, export) = chat.ask(
+    *_, (transcript, _, evidence, turns, export, _, _) = chat.ask(
         "Who is the keeper of the Zephyr lighthouse?", turns, "notes-2", "s1"
     )
     assert "Orla Quennell" in transcript and "<mark>" in evidence and "zephyr.md" in evidence

@@ -7,12 +7,12 @@ import socket
 import pytest
 
 from eval.bench.loadtest import SEED_CASES, run_load
-from tests.ui.conftest import AUTH, UiServer
+from tests.ui.conftest import UiServer
 
 
 @pytest.mark.slow
 def test_ten_concurrent_clients_all_get_correct_cited_answers(ui_server: UiServer) -> None:
-    report = run_load(ui_server.url, SEED_CASES, auth=AUTH)
+    report = run_load(ui_server.url, SEED_CASES, auth=ui_server.auth)
     print(f"\nload: {report.summary()}")  # latencies are reported, never asserted
     assert len(report.outcomes) == 10
     assert report.failures == []
