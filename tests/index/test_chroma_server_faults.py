@@ -89,7 +89,10 @@ def test_item7_ui_says_the_server_is_unreachable_and_recovers(
 
     doc = tmp_path / "docs" / "volcano.md"
     doc.parent.mkdir()
-    doc.write_text("Mount Etna erupted in March. Lava reached Zafferana.", encoding="utf-8")
+    doc.write_text(
+        "Mount Etna erupted in March. The lava flows reached the village of Zafferana.",
+        encoding="utf-8",
+    )
     settings = load_settings(chroma_url=chroma_server.url, store=tmp_path / "unused")
     build_services(settings).library.ingest([doc.parent])
     app = ChatApp(settings)
