@@ -47,7 +47,7 @@ def test_a_conversation_started_on_one_server_continues_on_the_other(
                           {"question": "and what did Meloni say?", "conversation_id": cid},
                           headers=key).json()  # fmt: skip
             assert follow["conversation_id"] == cid and follow["turn"] == 2
-            assert follow["rewritten_question"].startswith("What did Macron say about troops?")
+            assert "troops" in follow["rewritten_question"]  # history from the database
             assert "Meloni" in follow["answer"]
             rated = call("POST", f"{b.url}/api/v1/conversations/{cid}/turns/1/feedback",
                          {"rating": 1}, headers=key)  # fmt: skip
