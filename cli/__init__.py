@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
 from cli import accounts, chat, commands, serve, tools
-from cli.output import quiet_libraries
+from cli.output import escape_control, setup_logging
 from cli.parser import build_parser
 from rag.errors import RagError
 from rag.settings import load_settings
@@ -19,11 +19,7 @@ log = logging.getLogger("rag")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    quiet_libraries(args.debug)
+    setup_logging(args.debug)
     try:
         settings = load_settings(
             store=args.store,
@@ -55,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RagError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape_control(f"error: {exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict
-from pathlib import Path
-from typing import Any
 
-from cli.output import display_source, print_answer
+from cli.batch import run_batch
+from cli.output import display_source, escape_control, json_line, print_answer
 from rag.engine import check_question
-from rag.errors import InputError, LLMError
+from rag.errors import InputError, StoreUnavailableError
+from rag.priority import lower_process_priority
 from rag.settings import Settings
 from service import LibraryService, build_services
 
@@ -20,6 +18,7 @@ from service import LibraryService, build_services
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when every file was ingested or left out on purpose, 1 when any file failed."""
     paths = args.paths or ([] if args.prune else ["seeds"])
+    lower_process_priority()  # a serving process beside this one answers first
     report = LibraryService(settings).ingest(
         paths,
         progress=sys.stderr.isatty() and not args.json,
@@ -27,7 +26,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         strict=args.strict,
     )
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print(json_line(report.to_json()))
     else:
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, "
@@ -37,7 +36,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
         for kind in ("warnings", "skipped", "failed"):
             for item in getattr(report, kind):
-                print(f"{kind.rstrip('s')}: {item['path']}: {item['reason']}", file=sys.stderr)
+                if report.error is not None and item["reason"].startswith("not written"):
+                    continue  # said once, in the error below
+                line = f"{kind.rstrip('s')}: {display_source(item['path'])}: {item['reason']}"
+                print(escape_control(line), file=sys.stderr)
+    if report.error is not None:
+        print(escape_control(f"error: {report.error}"), file=sys.stderr)
+        return StoreUnavailableError.exit_code
     return 0 if report.ok else 1
 
 
@@ -48,51 +53,31 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is not None and args.question:
+        raise InputError("give either a question or --batch FILE, not both")
     if args.batch is None:
         check_question(args.question or "")
-    elif args.question:
-        raise InputError("give either a question or --batch FILE, not both")
-    questions = list(read_batch(args.batch)) if args.batch else [args.question]
     chat = build_services(settings).chat
-    for question in questions:
-        if args.json:
-            try:
-                answer = chat.ask(question).to_json()
-            except (InputError, LLMError) as exc:  # one failed line does not stop a batch
-                if args.batch is None:
-                    raise
-                answer = {"question": question, "error": str(exc)}
-            print(json.dumps(answer, ensure_ascii=False), flush=True)
-        else:
-            print_answer(chat.stream(question), stream=args.stream, out=sys.stdout, full=args.full)
+    if args.batch is not None:
+        return run_batch(
+            args.batch,
+            chat,
+            as_json=args.json,
+            print_answer=lambda q: print_answer(
+                chat.stream(q), stream=args.stream, out=sys.stdout, full=args.full
+            ),
+        )
+    if args.json:
+        print(json_line(chat.ask(args.question).to_json()), flush=True)
+    else:
+        print_answer(chat.stream(args.question), stream=args.stream, out=sys.stdout, full=args.full)
     return 0
-
-
-def read_batch(path: Path) -> Iterator[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the questions file {path}: {exc}") from None
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
-            try:
-                record: Any = json.loads(line)
-                yield str(record["question"])
-            except (ValueError, KeyError, TypeError):
-                raise InputError(
-                    f"{path}:{number}: not a JSON object with a 'question' field"
-                ) from None
-        else:
-            yield line
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     docs = LibraryService(settings).documents()
     if args.json:
-        print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
+        print(json_line([asdict(d) for d in docs]))
         return 0
     for d in docs:
         pages = f"{d.pages:4d} pages" if d.pages else "         "

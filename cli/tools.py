@@ -51,6 +51,19 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.queries < 1 or args.cold_runs < 1:
         raise InputError("--queries and --cold-runs must be at least 1")
     logging.getLogger("eval.bench").setLevel(logging.INFO)
+    if args.during_ingest:
+        import json
+
+        from eval.bench import during_ingest
+
+        found = during_ingest.run_during_ingest(
+            args.out, covid_qa_json(settings), queries=args.queries
+        )
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "during_ingest.json").write_text(json.dumps(found, indent=2) + "\n")
+        print(during_ingest.markdown(found))
+        print(f"wrote {args.out / 'during_ingest.json'}")
+        return 0
     if args.api == "only":
         return bench_api_only(args.out, settings)
     results = run_bench(

@@ -22,8 +22,9 @@ from index.progress import Progress
 from index.report import IngestReport
 from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, source_key
 from rag.catalog import StoredVersion
-from rag.errors import RagError
+from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk
+from rag.priority import background_work
 from rag.settings import Settings
 from rag.store import Store
 
@@ -68,12 +69,15 @@ def ingest_paths(
     versions = store.catalog.full().versions or {}
     bar = Progress(progress)
     jobs = _plan(found.files, versions, settings, report, bar, strict)
-    _write(jobs, store, settings, report, bar, after_write)
-    if prune:
-        gone = gone_sources(store.catalog.full().versions or {})
-        if gone:
-            report.chunks_deleted += store.delete_sources(gone)
-        report.removed.extend(gone)
+    try:
+        _write(jobs, store, settings, report, bar, after_write)
+        if prune:
+            gone = gone_sources(store.catalog.full().versions or {})
+            if gone:
+                report.chunks_deleted += store.delete_sources(gone)
+            report.removed.extend(gone)
+    except StoreUnavailableError as exc:
+        _stopped(exc, jobs, report)
     bar.close()
     report.added.sort()
     report.updated.sort()
@@ -154,7 +158,8 @@ def _write(
         step = settings.embed_batch_size
         for start in range(0, len(queue), step):
             window = queue[start : start + step]
-            embedded = embed_model.get_text_embedding_batch([c.embed_text() for c in window])
+            with background_work():  # answers in this process go first (rag.priority)
+                embedded = embed_model.get_text_embedding_batch([c.embed_text() for c in window])
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush(window)
             bar.advance(len(window), files=f"{done}/{len(jobs)}")
@@ -193,14 +198,36 @@ def _write_jobs(
             extras.extend([meta] * len(job.to_embed))
         store.add(chunks, [vectors.pop(c.chunk_id) for c in chunks], when, extras)
         report.chunks_embedded += len(chunks)
+    for job in jobs:  # written: the new version is complete in the store from here on
+        (report.added if job.is_new else report.updated).append(str(job.path))
     if after_write is not None:
         after_write([job.path for job in jobs])
     stale = [cid for job in jobs for cid in job.stale_ids]
     if stale:
         store.delete_chunks(stale)
         report.chunks_deleted += len(stale)
-    for job in jobs:
-        (report.added if job.is_new else report.updated).append(str(job.path))
+
+
+def _stopped(exc: StoreUnavailableError, jobs: list[Job], report: IngestReport) -> None:
+    """The store went away mid-run: the files written so far stay (each one complete), the
+    rest are reported as not written, and one message says which is which. Chunk ids are
+    deterministic, so the next run writes only what is missing."""
+    written = set(report.added) | set(report.updated)
+    missing = [str(job.path) for job in jobs if str(job.path) not in written]
+    for path in missing:
+        report.failed.append({"path": path, "reason": f"not written: {exc}"})
+    report.error = (
+        f"{exc}. Written: {_names(sorted(written))}. Not written: {_names(missing)}. "
+        "Run the same command again when the server is back: it writes only what is missing."
+    )
+
+
+def _names(paths: list[str], limit: int = 10) -> str:
+    if not paths:
+        return "none"
+    shown = ", ".join(Path(p).name for p in paths[:limit])
+    more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+    return f"{len(paths)} file{'s' if len(paths) != 1 else ''} ({shown}{more})"
 
 
 def _strict_failure(entry: dict[str, str]) -> None:

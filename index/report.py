@@ -12,7 +12,9 @@ class IngestReport:
 
     ``skipped`` files are left out on purpose (unsupported type, empty, over the size limit);
     ``failed`` ones should have been ingested but could not be (their previous version, if
-    any, stays in the store). ``removed`` lists documents deleted by ``--prune``.
+    any, stays in the store). ``removed`` lists documents deleted by ``--prune``. ``error``
+    says why a run stopped before the end (the store became unreachable); the files not
+    written are then in ``failed``.
     """
 
     added: list[str] = field(default_factory=list)
@@ -25,10 +27,11 @@ class IngestReport:
     chunks_embedded: int = 0
     chunks_deleted: int = 0
     seconds: float = 0.0
+    error: str | None = None  # why the run stopped early (the Chroma server went away)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.error is None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -27,6 +27,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from rag.coalesce import Coalescer
+from rag.priority import yield_to_foreground
 
 if TYPE_CHECKING:
     import torch
@@ -77,6 +78,7 @@ class MiniLMEncoder:
         torch = self._torch
         with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self.bfloat16):
             for k in range(0, len(order), self.batch_size):
+                yield_to_foreground()  # an ingest's batches wait while answers are in flight
                 rows = order[k : k + self.batch_size]
                 batch = [texts[i] for i in rows]
                 batch += [""] * (_bucket(len(batch)) - len(batch))  # empty rows, dropped below

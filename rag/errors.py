@@ -49,3 +49,10 @@ class DatabaseError(RagError):
     """The users and conversations database cannot be reached or migrated."""
 
     exit_code = 5
+
+
+class StoreUnavailableError(RagError):
+    """The Chroma server cannot be reached (down, restarting, wrong URL); nothing is lost:
+    run again when it is back."""
+
+    exit_code = 5

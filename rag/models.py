@@ -77,6 +77,7 @@ class Citation:
     relevance: float = 0.0  # 0-1: how closely the passage's best sentence matches the question
     # PDF only: [x0, y0, x1, y1] in points (top-left origin) of the highlight on ``page``.
     bbox: list[float] | None = None
+    doc_id: str = ""  # hash of the file's bytes when ingested (the surrounding-text check)
 
     @property
     def highlight(self) -> str:
@@ -86,6 +87,18 @@ class Citation:
         return self.text[
             self.highlight_start - self.start_char : self.highlight_end - self.start_char
         ]
+
+
+# How a removed sentence is reported in ``Answer.warnings`` (the UI shows those struck out).
+REMOVED_PREFIX = "removed a sentence: "
+
+
+@dataclass
+class RemovedSentence:
+    """A sentence of an LLM answer that was not shown, and why (no passage supports it)."""
+
+    text: str
+    reason: str
 
 
 @dataclass
@@ -106,6 +119,8 @@ class Answer:
     # extractive answerer; high / medium / low with the meanings in LABEL_MEANINGS.
     confidence: float | None = None
     confidence_label: str | None = None
+    # LLM answers: sentences withheld because no passage supports them.
+    removed: list[RemovedSentence] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +133,7 @@ class Answer:
             "warnings": list(self.warnings),
             "confidence": self.confidence,
             "confidence_label": self.confidence_label,
+            "removed": [asdict(r) for r in self.removed],
             **({"rewritten_question": self.rewritten_question} if self.rewritten_question else {}),
             **({"closest": [_passage_json(p) for p in self.retrieved]} if self.refused else {}),
         }

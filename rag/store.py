@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from rag.boxes import encode_boxes
 from rag.catalog import CatalogCache
-from rag.errors import ConfigError, RagError, StoreMissingError
+from rag.chroma_client import make_client, raise_if_unreachable, where
+from rag.errors import RagError, StoreMissingError
 from rag.models import Chunk
 from rag.non_prose import encode_spans
 
@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _ADD_BATCH = 1000
-# Chroma builds one shared "system" per store path on first use, and two threads doing that
-# at once break it ("'RustBindingsAPI' object has no attribute 'bindings'"): a server's
-# first requests and its warm-up thread open the store together, so clients are made one
-# at a time.
-_CLIENT_LOCK = threading.Lock()
 _GET_PAGE = 5000
 # Collection metadata key holding a fresh random token after every write, so caches derived
 # from the collection (the BM25 index) can tell, in any process, whether it changed.
@@ -45,7 +40,7 @@ class Store:
 
     def __init__(self, settings: Settings, *, create: bool = False) -> None:
         self.settings = settings
-        self._client = _make_client(settings, create=create)
+        self._client = make_client(settings, create=create)
         self.name = settings.collection
         try:
             if create:
@@ -55,10 +50,11 @@ class Store:
             else:
                 self._collection = self._client.get_collection(self.name)
         except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
+            raise_if_unreachable(settings, exc)
             if create:
                 raise RagError(f"cannot open collection {self.name!r}: {exc}") from exc
             raise StoreMissingError(
-                f"no collection {self.name!r} in the store at {_where(settings)}; "
+                f"no collection {self.name!r} in the store at {where(settings)}; "
                 "run `rag ingest` first"
             ) from None
         self._version = 0
@@ -77,8 +73,9 @@ class Store:
         try:
             meta = self._client.get_collection(self.name).metadata or {}
         except Exception as exc:
+            raise_if_unreachable(self.settings, exc)
             raise StoreMissingError(
-                f"collection {self.name!r} is gone from the store at {_where(self.settings)}: {exc}"
+                f"collection {self.name!r} is gone from the store at {where(self.settings)}: {exc}"
             ) from None
         return self.count(), str(meta.get(GENERATION_KEY, ""))
 
@@ -111,7 +108,19 @@ class Store:
         return ChromaVectorStore(chroma_collection=self._collection)
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with self._server_call():
+            return int(self._collection.count())
+
+    @contextmanager
+    def _server_call(self) -> Iterator[None]:
+        """A connection failure of a Chroma server becomes :class:`StoreUnavailableError`."""
+        try:
+            yield
+        except RagError:
+            raise
+        except Exception as exc:
+            raise_if_unreachable(self.settings, exc)
+            raise
 
     def add(
         self,
@@ -138,14 +147,15 @@ class Store:
             meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
             metadatas.append({k: "" if v is None else v for k, v in meta.items()})
             texts.append(chunk.text)
-        step = self._batch_size()
-        for k in range(0, len(ids), step):
-            self._collection.upsert(
-                ids=ids[k : k + step],
-                embeddings=vectors[k : k + step],
-                metadatas=metadatas[k : k + step],
-                documents=texts[k : k + step],
-            )
+        with self._server_call():
+            step = self._batch_size()
+            for k in range(0, len(ids), step):
+                self._collection.upsert(
+                    ids=ids[k : k + step],
+                    embeddings=vectors[k : k + step],
+                    metadatas=metadatas[k : k + step],
+                    documents=texts[k : k + step],
+                )
         self._touch()
 
     def _batch_size(self) -> int:
@@ -155,8 +165,9 @@ class Store:
             return _ADD_BATCH
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
-        for k in range(0, len(chunk_ids), _ADD_BATCH):
-            self._collection.delete(ids=list(chunk_ids[k : k + _ADD_BATCH]))
+        with self._server_call():
+            for k in range(0, len(chunk_ids), _ADD_BATCH):
+                self._collection.delete(ids=list(chunk_ids[k : k + _ADD_BATCH]))
         self._touch()
 
     def chunk_ids(self, *, source: str | None = None, doc_id: str | None = None) -> list[str]:
@@ -167,7 +178,8 @@ class Store:
             where = {"source": source}
         elif doc_id is not None:
             where = {"doc_id": doc_id}
-        got = self._collection.get(where=where, include=[])
+        with self._server_call():
+            got = self._collection.get(where=where, include=[])
         return list(got["ids"])
 
     def metadatas_with_ids(self) -> list[tuple[str, dict[str, Any]]]:
@@ -180,9 +192,10 @@ class Store:
     def delete_sources(self, sources: Sequence[str]) -> int:
         """Remove every chunk of these sources; return how many chunks were removed."""
         ids: list[str] = []
-        for k in range(0, len(sources), _ADD_BATCH):
-            where = {"source": {"$in": list(sources[k : k + _ADD_BATCH])}}
-            ids.extend(self._collection.get(where=where, include=[])["ids"])
+        with self._server_call():
+            for k in range(0, len(sources), _ADD_BATCH):
+                where = {"source": {"$in": list(sources[k : k + _ADD_BATCH])}}
+                ids.extend(self._collection.get(where=where, include=[])["ids"])
         if ids:
             self.delete_chunks(ids)
         return len(ids)
@@ -192,7 +205,8 @@ class Store:
         ("too many SQL variables")."""
         offset = 0
         while True:
-            got = self._collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            with self._server_call():
+                got = self._collection.get(include=include, limit=_GET_PAGE, offset=offset)
             if not got["ids"]:
                 return
             yield got
@@ -213,11 +227,11 @@ def collection_names(settings: Settings) -> list[str]:
     """Names of the collections in the store (empty when there is no store yet)."""
     if not settings.chroma_url and not settings.store.is_dir():
         return []
-    client = _make_client(settings, create=False)
+    client = make_client(settings, create=False)
     try:
         return sorted(str(getattr(c, "name", c)) for c in client.list_collections())
     except Exception as exc:
-        raise RagError(f"cannot list the collections at {_where(settings)}: {exc}") from None
+        raise RagError(f"cannot list the collections at {where(settings)}: {exc}") from None
 
 
 def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
@@ -257,42 +271,3 @@ _INTERNAL_KEYS = {"_node_content", "_node_type", "document_id", "ref_doc_id"}
 def public_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     """Chroma metadata without LlamaIndex's serialized copy of the node."""
     return {k: v for k, v in meta.items() if k not in _INTERNAL_KEYS}
-
-
-def _where(settings: Settings) -> str:
-    return settings.chroma_url or str(settings.store)
-
-
-def _make_client(settings: Settings, *, create: bool) -> Any:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ConfigError(
-                f"RAG_CHROMA_URL must look like http://host:port, got {url.geturl()!r}"
-            )
-        try:
-            with _CLIENT_LOCK:
-                return chromadb.HttpClient(
-                    host=url.hostname,
-                    port=url.port or (443 if url.scheme == "https" else 8000),
-                    ssl=url.scheme == "https",
-                    settings=chroma_settings,
-                )
-        except Exception as exc:
-            raise RagError(
-                f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
-            ) from None
-    path = settings.store
-    if not create and not path.is_dir():
-        raise StoreMissingError(f"no store at {path}; run `rag ingest` first")
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"the store path {path} is a file, not a directory")
-    try:
-        with _CLIENT_LOCK:
-            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:
-        raise RagError(f"cannot open the store at {path}: {exc}") from None

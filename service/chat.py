@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from rag.answering.base import AnswerDelta
 from rag.engine import RagEngine
 from rag.models import Answer, Passage
+from rag.priority import foreground_work
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ class ChatService:
         history: History | None = None,
         top_k: int | None = None,
     ) -> Answer:
-        return self.engine(collection).ask(question, history, top_k)
+        with foreground_work():  # an ingest in this process waits for it (rag.priority)
+            return self.engine(collection).ask(question, history, top_k)
 
     def stream(
         self,
@@ -70,12 +72,14 @@ class ChatService:
         top_k: int | None = None,
     ) -> Iterator[AnswerDelta | Answer]:
         """Text deltas, then the final :class:`Answer`."""
-        return self.engine(collection).stream(question, history, top_k)
+        with foreground_work():
+            yield from self.engine(collection).stream(question, history, top_k)
 
     def retrieve(
         self, question: str, collection: str | None = None, top_k: int | None = None
     ) -> list[Passage]:
-        return self.engine(collection).retrieve(question, top_k)
+        with foreground_work():
+            return self.engine(collection).retrieve(question, top_k)
 
     def warm_up(self, collection: str | None = None) -> None:
         """Load the models and indexes before the first question, so no user waits for them."""

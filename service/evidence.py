@@ -1,8 +1,10 @@
 """Evidence for a citation: the text around it, read from the source file through the loaders.
 
 Offsets stored with a chunk index into the loader's text of its page, so the same loader
-gives back the same text; if the file changed or is gone since it was ingested, there is no
-context to show and the caller says so.
+gives back the same text. The file is shown only if it is still the file that was ingested:
+its hash must equal the citation's ``doc_id`` (comparing the passage at its offsets is not
+enough: a line appended after ingest would show). If the file changed or is gone, there is
+no context to show and the caller says so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from index.loaders import parse
 from index.page_image import render_page
+from index.sync import document_id
 from rag.errors import RagError
 from rag.models import Citation
 
@@ -32,11 +35,13 @@ class Context:
 
 
 @lru_cache(maxsize=32)
-def _page_texts(path: str, mtime_ns: int, size: int) -> dict[int | None, str]:
+def _page_texts(path: str, mtime_ns: int, size: int) -> tuple[str, dict[int | None, str]]:
+    """The file's document id (hash of its bytes) and its text per page."""
     source = Path(path)
     if size > _MAX_BYTES:
-        return {}
-    return {page.page: page.text for page in parse(source, source.read_bytes()).pages}
+        return "", {}
+    raw = source.read_bytes()
+    return document_id(raw), {page.page: page.text for page in parse(source, raw).pages}
 
 
 def source_context(citation: Citation, chars: int = CONTEXT_CHARS) -> Context | None:
@@ -46,10 +51,12 @@ def source_context(citation: Citation, chars: int = CONTEXT_CHARS) -> Context | 
     path = Path(citation.source)
     try:
         stat = path.stat()
-        pages = _page_texts(str(path), stat.st_mtime_ns, stat.st_size)
+        doc_id, pages = _page_texts(str(path), stat.st_mtime_ns, stat.st_size)
     except Exception as exc:  # missing file, unreadable, or a loader error
         log.debug("no context for %s: %s", path, exc)
         return None
+    if citation.doc_id and doc_id != citation.doc_id:
+        return None  # not the file that was ingested, even if the passage is still there
     text = pages.get(citation.page)
     if text is None and len(pages) == 1:
         text = next(iter(pages.values()))

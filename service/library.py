@@ -26,6 +26,7 @@ from rag.models import Chunk
 from rag.settings import Settings
 from rag.store import Store, collection_names
 from service.access import AccessService
+from service.locks import collection_lock
 from service.uploads import UploadedFile, UploadResult, save_upload
 from service.users import User
 
@@ -92,10 +93,15 @@ class LibraryService:
     ) -> IngestReport:
         """Bring a collection in line with the files under ``paths`` (see ``rag ingest``)."""
         settings = self.settings.for_collection(collection)
-        report = ingest_paths(
-            paths, settings, progress=progress, prune=prune, strict=strict, after_write=after_write
-        )
-        if report.chunks_embedded or report.chunks_deleted:
+        with collection_lock(settings):
+            report = ingest_paths(
+                paths, settings, progress=progress, prune=prune, strict=strict,
+                after_write=after_write,
+            )  # fmt: skip
+        if report.error is not None:  # the store went away: nothing to refresh from now
+            if self.on_change is not None:
+                self.on_change(settings.collection)
+        elif report.chunks_embedded or report.chunks_deleted:
             self._changed(settings)
         return report
 
@@ -184,7 +190,8 @@ class LibraryService:
             if not matches:
                 raise InputError(f"no document from {path} in collection {settings.collection!r}")
             targets.extend(m for m in matches if m not in targets)
-        removed = {source: store.delete_sources([source]) for source in targets}
+        with collection_lock(settings):
+            removed = {source: store.delete_sources([source]) for source in targets}
         if removed:
             self._changed(settings)
         return removed
@@ -202,7 +209,8 @@ class LibraryService:
         store = Store(settings)
         if source not in store.catalog.full().sources():
             raise InputError(f"{Path(source).name} is not in collection {settings.collection!r}")
-        removed = store.delete_sources([source])
+        with collection_lock(settings):
+            removed = store.delete_sources([source])
         self._changed(settings)
         path = Path(source)
         if path.parent == self.upload_dir(settings.collection) and path.is_file():

@@ -82,6 +82,18 @@ def openai_server():  # type: ignore[no-untyped-def]
         server.stop()
 
 
+@pytest.fixture
+def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real `chroma run` server that the test may kill (``.kill()``) and start again."""
+    from tests.support.chroma_server import ChromaServer
+
+    server = ChromaServer(tmp_path / "chroma-data", tmp_path / "chroma.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres():  # type: ignore[no-untyped-def]
     """A real PostgreSQL (Debian's package) in a temp directory on a free port, per session.

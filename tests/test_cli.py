@@ -56,14 +56,6 @@ def test_ingest_then_ask_json_and_batch(run_cli: RunCli, tmp_path: Path) -> None
     assert "000_2049a57f73a0fd17.txt" in plain.stdout
 
 
-def test_batch_file_with_bad_json_names_the_line(run_cli: RunCli, tmp_path: Path) -> None:
-    bad = tmp_path / "q.jsonl"
-    bad.write_text('{"query": "wrong field"}\n', encoding="utf-8")
-    result = run_cli("--store", str(tmp_path), "ask", "--batch", str(bad), "--json")
-    assert result.returncode == 2
-    assert f"{bad}:1" in result.stderr
-
-
 def test_settings_from_environment_and_toml(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from rag.settings import load_settings
 

@@ -19,6 +19,7 @@ import gradio as gr
 
 from rag.settings import Settings
 from service import Services, require_users_to_expose
+from ui.auth import ClientAddressMiddleware, throttled_login
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ASK_CONCURRENCY = 4
+# Threads answering questions at once. Most of an LLM answer is waiting on the server, and
+# LLM answers are limited per collection by ChatApp's slots, so a hung model on one
+# collection leaves threads for extractive answers and for the other collections.
+ASK_CONCURRENCY = 16
 
 CSS = """
 #rag-transcript { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px; }
@@ -55,6 +59,7 @@ CSS = """
 .rag-context-text { color: var(--body-text-color-subdued); }
 .rag-in-passage { color: var(--body-text-color); }
 .rag-not-supported { color: #b91c1c; }
+.rag-removed { color: var(--body-text-color-subdued); font-size: 0.9em; margin-top: 0.3em; }
 .rag-warning { color: #92400e; font-size: 0.9em; margin-top: 0.3em; }
 .rag-closest { opacity: 0.8; }
 .rag-page { margin: 0.5em 0; }
@@ -215,7 +220,8 @@ def build_app(
 
         add.click(on_add, [files, collection, turns], [status, files, turns, transcript],
                   concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                  ).then(on_documents, [collection], docs_out)  # fmt: skip
+                  ).then(on_documents, [collection], docs_out,
+                         api_visibility="private")  # fmt: skip
 
         def on_remove(s: str | None, c: str, t: list[Turn], request: gr.Request) -> tuple[Any, ...]:
             html, new_turns = chat.remove(s, c, t, chat.user(request.username))
@@ -223,19 +229,21 @@ def build_app(
 
         remove.click(on_remove, [to_remove, collection, turns], [status, turns, transcript],
                      concurrency_limit=1, concurrency_id="store", api_visibility="private",
-                     ).then(on_documents, [collection], docs_out)  # fmt: skip
+                     ).then(on_documents, [collection], docs_out,
+                            api_visibility="private")  # fmt: skip
     return app
 
 
 def launch_options(settings: Settings, chat: ChatApp) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by
-    default; once any user exists, a login (name and password) is required. Without users
-    the UI may only bind to this machine."""
+    """Keyword arguments for mounting the UI: bind where the settings say, 127.0.0.1 by
+    default; once any user exists, a login (a user's name and password; throttled: backoff
+    after failures, per user and address) is required. Without users the UI may only bind
+    to this machine."""
     has_users = require_users_to_expose(settings.host, chat.users)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
-        "auth": chat.login if has_users else None,
+        "auth": throttled_login(chat.login) if has_users else None,
         "auth_message": "Log in with the name and password `rag users add` printed.",
         "show_error": False,
         "max_file_size": int(settings.max_file_mb * 1_000_000),
@@ -255,6 +263,8 @@ def mount(
     machine while no user exists."""
     chat = ChatApp(settings, upload_root, services)
     options = launch_options(settings, chat)
+    if options["auth"] is not None:
+        parent.add_middleware(ClientAddressMiddleware)  # the login throttle's client address
     blocks = build_app(settings, upload_root, warm=True, chat=chat)
     blocks.queue(default_concurrency_limit=ASK_CONCURRENCY)
     return gr.mount_gradio_app(parent, blocks, path="/", theme=gr.themes.Soft(), **options)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import gradio as gr
 from rag.errors import NotFoundError, RagError
 from rag.settings import Settings
 from service import Services, User, build_services
+from service.slots import AnswerSlots
 from ui.chat import Turn, add_note, error_message, respond
 from ui.export import write_export
 from ui.history import sidebar_update, stored_turns
@@ -32,6 +34,12 @@ from ui.render import (
 )
 
 log = logging.getLogger(__name__)
+
+# Answers in flight per slot key (extractive answers share one key, LLM answers have one per
+# collection); the others wait, seeing their position, at most the request timeout
+# (RAG_LLM_TIMEOUT). A hung model so holds only its own collection's slots.
+SLOTS_PER_KEY = 4
+WAIT_STEP_SECONDS = 1.0
 
 
 def public_settings(settings: Settings) -> dict[str, Any]:
@@ -56,6 +64,7 @@ class ChatApp:
         self.access = services.access
         self.conversations = services.conversations
         self.export_dir = Path(tempfile.mkdtemp(prefix="rag-chat-exports-"))
+        self.slots = AnswerSlots(SLOTS_PER_KEY)
 
     def warm_up(self) -> None:
         """Load the models and indexes before the first question, so no user waits for them."""
@@ -79,6 +88,52 @@ class ChatApp:
         session: str,
         conversation_id: str | None = None,
         user: User | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Wait for a free answer slot (showing the queue position), then answer: see
+        :meth:`_answer`."""
+        ticket = self.slots.join(self._slot_key(collection))
+        try:
+            deadline = time.monotonic() + self.settings.llm_timeout
+            while not ticket.wait(timeout=WAIT_STEP_SECONDS):
+                ahead = ticket.position()
+                if time.monotonic() > deadline:
+                    message = (f"The answerer is busy with other questions ({ahead} ahead of "
+                               "yours); please ask again in a moment.")  # fmt: skip
+                    done = [*list(turns or []), Turn(question=(question or "").strip(),
+                                                    error=message, collection=collection)]  # fmt: skip
+                    yield (transcript_html(done), gr.skip(), gr.skip(), done, gr.skip(),
+                           gr.skip(), gr.skip())  # fmt: skip
+                    return
+                waiting = Turn(question=(question or "").strip(), collection=collection,
+                               text=f"Waiting for a free answerer: position {ahead} in the "
+                                    "queue…")  # fmt: skip
+                yield (
+                    transcript_html([*list(turns or []), waiting]),
+                    "",
+                    gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                )
+            yield from self._answer(question, turns, collection, session, conversation_id, user)
+        finally:
+            ticket.leave()
+
+    def _slot_key(self, collection: str) -> str:
+        """Extractive answers share one set of slots; LLM answers have a set per collection."""
+        if self.chat.backend() == "extractive":
+            return "extractive"
+        return f"llm:{collection or self.settings.collection}"
+
+    def _answer(
+        self,
+        question: str,
+        turns: list[Turn],
+        collection: str,
+        session: str,
+        conversation_id: str | None,
+        user: User | None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream an answer, then store it as the next turn of the conversation (a new one
         without ``conversation_id``). Yields transcript, question box, evidence, turns,

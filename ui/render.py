@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.answering.selection import LABEL_MEANINGS
-from rag.models import Answer, Citation, Passage
+from rag.models import REMOVED_PREFIX, Answer, Citation, Passage
 from service import page_image, source_context
 
 if TYPE_CHECKING:
@@ -74,8 +74,8 @@ def _turn_html(i: int, turn: Turn) -> str:
         kind = "rag-refused" if turn.answer.refused else "rag-answered"
         body = (
             f"<div class='rag-bot {kind}'>{answer_html(turn.answer.answer, i, cited)}"
-            f"{confidence_html(turn.answer)}{_warnings_html(turn.answer)}"
-            f"{_timing_html(turn.answer)}{_rating_html(i, turn)}</div>"
+            f"{confidence_html(turn.answer)}{_removed_html(turn.answer)}"
+            f"{_warnings_html(turn.answer)}{_timing_html(turn.answer)}{_rating_html(i, turn)}</div>"
         )
     else:
         body = f"<div class='rag-bot rag-streaming'>{escape(turn.text)}<span class='rag-cursor'>▍</span></div>"
@@ -113,7 +113,18 @@ def confidence_html(answer: Answer) -> str:
 
 def _warnings_html(answer: Answer) -> str:
     """What the answerer flagged, e.g. citation numbers an LLM made up (removed)."""
-    return "".join(f"<div class='rag-warning'>⚠️ {escape(w)}</div>" for w in answer.warnings)
+    shown = [w for w in answer.warnings if not w.startswith(REMOVED_PREFIX)]
+    return "".join(f"<div class='rag-warning'>⚠️ {escape(w)}</div>" for w in shown)
+
+
+def _removed_html(answer: Answer) -> str:
+    """LLM sentences no passage supports: struck out, with the reason, never as the answer."""
+    return "".join(
+        f"<div class='rag-removed'><del>{escape(r.text)}</del> "
+        f"<span class='rag-removed-reason'>(not shown as part of the answer: "
+        f"{escape(r.reason)})</span></div>"
+        for r in answer.removed
+    )
 
 
 def _timing_html(answer: Answer) -> str:
@@ -217,7 +228,10 @@ def context_html(citation: Citation) -> str:
     """An expandable view of the passage inside the text around it in the source file."""
     ctx = source_context(citation)
     if ctx is None:
-        body = "<p class='rag-empty'>The source file is gone or changed since it was ingested.</p>"
+        body = (
+            "<p class='rag-empty'>The source file is gone or changed since it was ingested, "
+            "so only the stored passage is shown.</p>"
+        )
     else:
         before = ("… " if ctx.truncated_before else "") + ctx.before
         after = ctx.after + (" …" if ctx.truncated_after else "")

@@ -48,7 +48,7 @@ _WHERE = re.compile(r"^\s*where\b|\b(?:what|which|in which) (?:city|country|coun
 _HOW_MANY = re.compile(r"\bhow (?:many|much|long|old|far|big|large|often|tall)\b|"
                        r"\b(?:what|which) (?:number|percentage|proportion|share|rate|amount|"
                        r"size|length|range|dose|ratio|fraction|price|cost)\b", re.I)  # fmt: skip
-_WHICH_NAME = re.compile(r"\b(?:which|what) (?:newspaper|magazine|agency|party|country|"
+_WHICH_NAME = re.compile(r"\b(?:which|what) (?:newspaper|magazine|agency|party|country|village|"
                          r"countries|body|institution|virus|drug|vaccine|species|"
                          r"organi[sz]ation|company)\b", re.I)  # fmt: skip
 

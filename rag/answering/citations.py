@@ -52,6 +52,7 @@ class CitationBook:
             rank=p.rank,
             relevance=round(evidence.relevance, 4),
             bbox=span_bbox(p.boxes, evidence.start, evidence.end),
+            doc_id=p.doc_id,
         )
         self._by_chunk[p.chunk_id] = citation
         return citation.id

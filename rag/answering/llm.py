@@ -6,11 +6,13 @@ Flow for one question:
    question, refuse without calling the model.
 2. The model sees the passages as numbered, delimited data (:mod:`rag.answering.prompt`) and
    must cite ``[n]`` or reply ``NOT_FOUND``.
-3. The reply streams through :class:`CitationRewriter` (bad numbers dropped, the rest
-   renumbered by first use). Nothing is shown before the first valid citation, so a reply
-   that turns out to be ``NOT_FOUND`` or cites nothing is never half-shown: the streamed text
-   always equals the final answer.
-4. :func:`check_citations` scores each cited sentence against its passage.
+3. The reply streams through :class:`SentenceGate`: each sentence is shown only once a
+   passage it cites supports it; the others are withheld (``removed``, with the reason, and
+   in ``warnings``). Bad numbers are dropped and the rest renumbered by first use. A reply
+   that turns out to be ``NOT_FOUND``, cites nothing, or has no supported sentence is never
+   half-shown: it is refused with the closest passages. The streamed text always equals the
+   final answer.
+4. :func:`check_citations` scores each kept sentence's citations against their passages.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
-from rag.answering.markers import CitationRewriter
+from rag.answering.gate import SentenceGate
 from rag.answering.prompt import NOT_FOUND, answer_messages
 from rag.answering.support import score_sentences
 from rag.answering.verify import check_citations
-from rag.models import Answer, Citation, Passage
+from rag.models import REMOVED_PREFIX, Answer, Citation, Passage, RemovedSentence
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -55,58 +57,64 @@ class LLMAnswerer:
         if not passages or not self.relevant(question, passages):
             yield from self._refuse(question, passages, [])
             return
-        rewriter = CitationRewriter(len(passages))
-        held = ""  # checked text not shown yet: nothing is shown before a valid citation
+        gate = SentenceGate(passages, self.embed_model, self.settings.min_citation_support)
         emitted = ""
         for piece in self.chat.stream(answer_messages(question, passages)):
-            out = rewriter.feed(piece)
-            if not out:
-                continue
-            if not emitted:
-                held += out
-                if not rewriter.order or _NOT_FOUND.match(held):
-                    continue
-                out, held = held.lstrip(), ""
-            emitted += out
-            yield AnswerDelta(out)
-        tail = rewriter.finish()
+            out = gate.feed(piece)
+            if out:
+                emitted += out
+                yield AnswerDelta(out)
+        tail = gate.finish().rstrip()
+        if tail:
+            emitted += tail
+            yield AnswerDelta(tail)
+        removed = [f"{REMOVED_PREFIX}{r.reason}: {_short(r.text)!r}" for r in gate.removed]
         if not emitted:
-            full = (held + tail).strip()
-            if not full or _NOT_FOUND.match(full) or not rewriter.order:
-                yield from self._refuse(question, passages, self._refusal_notes(full, rewriter))
-                return
-            emitted = full
-            yield AnswerDelta(full)
-        elif tail.rstrip():
-            emitted += tail.rstrip()
-            yield AnswerDelta(tail.rstrip())
+            notes = self._refusal_notes(gate.raw.strip(), gate)
+            yield from self._refuse(question, passages, notes, gate.removed)
+            return
         citations, warnings = check_citations(
-            emitted, passages, rewriter, self.embed_model, self.settings.min_citation_support
+            emitted, passages, gate.rewriter, self.embed_model, self.settings.min_citation_support
         )
         confidence, label = citation_confidence(citations)
         yield Answer(question, emitted, False, self.name, citations, retrieved=passages,
-                     warnings=warnings, confidence=confidence,
+                     warnings=warnings + removed, removed=gate.removed, confidence=confidence,
                      confidence_label=label)  # fmt: skip
 
     def _refuse(
-        self, question: str, passages: list[Passage], warnings: list[str]
+        self,
+        question: str,
+        passages: list[Passage],
+        warnings: list[str],
+        removed: list[RemovedSentence] | None = None,
     ) -> Iterator[AnswerDelta | Answer]:
         yield AnswerDelta(REFUSAL_TEXT)
         yield Answer(question, REFUSAL_TEXT, True, self.name, retrieved=passages, warnings=warnings,
-                     confidence=0.0, confidence_label="low")  # fmt: skip
+                     removed=list(removed or []), confidence=0.0, confidence_label="low")  # fmt: skip
 
     @staticmethod
-    def _refusal_notes(full: str, rewriter: CitationRewriter) -> list[str]:
+    def _refusal_notes(full: str, gate: SentenceGate) -> list[str]:
         notes = [
             f"removed citation [{n}]: there is no passage {n}"
-            for n in dict.fromkeys(rewriter.invalid)
+            for n in dict.fromkeys(gate.rewriter.invalid)
         ]
         if not full:
             notes.append("the model returned an empty answer")
-        elif not _NOT_FOUND.match(full):
-            short = full if len(full) <= 200 else full[:199] + "…"
-            notes.append(f"the model's answer cited no passage, so it was withheld: {short!r}")
+        elif _NOT_FOUND.match(full):
+            pass
+        elif not gate.cited_any:
+            notes.append(
+                f"the model's answer cited no passage, so it was withheld: {_short(full)!r}"
+            )
+        else:
+            notes.append("no sentence of the model's answer is supported by the passages it "
+                         "cites, so it was withheld")  # fmt: skip
+            notes.extend(f"{REMOVED_PREFIX}{r.reason}: {_short(r.text)!r}" for r in gate.removed)
         return notes
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = ["NOT_FOUND", "LLMAnswerer"]

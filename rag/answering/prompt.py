@@ -2,8 +2,9 @@
 
 Documents are data, never instructions. The system prompt says so; the passages sit in a
 block fenced by a per-request random boundary that no document can guess, and anything in a
-document that looks like our delimiters (passage tags, the block markers) is neutralised so
-it cannot close the block early.
+document that looks like our delimiters (passage tags, the block markers) or like a model's
+chat-template tokens (``<|im_start|>``, ``[INST]``) is neutralised so it cannot close the
+block or open a turn.
 """
 
 from __future__ import annotations
@@ -41,6 +42,21 @@ _LOOKALIKE = re.compile(
     re.IGNORECASE,
 )
 _FENCE = re.compile(r"(?:<<<|>>>)")
+# Chat-template control tokens of common model families (ChatML, Llama 2/3, Mistral, Gemma,
+# Phi): a server that tokenizes text naively could read them as real turn boundaries.
+_TEMPLATE_TOKEN = re.compile(
+    r"<\|[^|<>\s]{1,40}\|>"  # <|im_start|>, <|im_end|>, <|eot_id|>, <|endoftext|>, ...
+    r"|<\s*/?\s*(?:s|start_of_turn|end_of_turn|bos|eos)\s*>"  # <s>, </s>, <start_of_turn>
+    r"|<<\s*/?\s*SYS\s*>>"  # <<SYS>>, <</SYS>>
+    r"|\[\s*/?\s*(?:INST|SYS|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS)\s*\]",  # [INST], [/INST]
+    re.IGNORECASE,
+)
+
+
+def _defuse_token(token: str) -> str:
+    """The token with its brackets swapped for look-alikes a tokenizer does not match."""
+    table = str.maketrans({"<": "‹", ">": "›", "|": "¦", "[": "⟦", "]": "⟧"})
+    return token.translate(table)
 
 
 def new_boundary() -> str:
@@ -48,8 +64,10 @@ def new_boundary() -> str:
 
 
 def neutralize(text: str, boundary: str) -> str:
-    """Make delimiter look-alikes inert: tags lose their angle brackets, fences their arrows."""
+    """Make delimiter look-alikes inert: tags lose their angle brackets, fences their arrows,
+    chat-template tokens (``<|im_start|>``, ``[INST]``) their brackets."""
     text = text.replace(boundary, "[boundary removed]")
+    text = _TEMPLATE_TOKEN.sub(lambda m: _defuse_token(m.group(0)), text)
     text = _LOOKALIKE.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text)
     return _FENCE.sub(lambda m: "‹‹‹" if m.group(0) == "<<<" else "›››", text)
 

@@ -6,9 +6,10 @@ best supports the claim (embedding + lexical score, as in :mod:`rag.answering.su
 answer rather than silent fixes:
 
 - a marker with no passage behind it was already removed while streaming; it is reported;
-- a cited passage that does not support its sentence is kept, marked ``supported=False``;
-- a sentence with no citation is kept and reported (if *no* sentence is cited, the engine
-  refuses instead: an answer that cites nothing cannot be checked).
+- sentences that no cited passage supports never get here: :mod:`rag.answering.gate`
+  withheld them while streaming;
+- in a kept sentence citing several passages, one that does not support it is kept, marked
+  ``supported=False`` and reported.
 """
 
 from __future__ import annotations

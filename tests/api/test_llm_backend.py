@@ -61,7 +61,9 @@ def test_streamed_llm_answer(llm_api_server: RagServer, llm: OpenAIServer, n: in
     llm.script(llm_answer(n))
     chunks = list(client(llm_api_server).chat.completions.create(
         model="default", messages=[{"role": "user", "content": MACRON}], stream=True))  # fmt: skip
-    assert len(chunks) > 5  # the LLM's pieces pass through as they come
+    # Each sentence passes as soon as a passage is found to support it (rag.answering.gate):
+    # a one-sentence answer is the role chunk, the sentence, and the closing chunk.
+    assert len(chunks) >= 3
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == LLM_ANSWER
     assert [c["id"] for c in (chunks[-1].model_extra or {})["citations"]] == [1]
 

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,51 +9,16 @@ import pytest
 
 from index import ingest_paths
 from rag.settings import load_settings
-
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.chroma_server import ChromaServer
 
 
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_ANONYMIZED_TELEMETRY": "False"}
-    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
-    log = (tmp_path / "chroma.log").open("wb")
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    server = ChromaServer(tmp_path / "server-data", tmp_path / "chroma.log").start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"chroma did not start: {(tmp_path / 'chroma.log').read_text()}"
-                )
-            time.sleep(0.2)
-        yield url
+        yield server.url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        server.stop()
 
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path) -> None:

@@ -86,12 +86,35 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     assert load(path).pages[0].text == "Grüße aus Köln."
 
 
+def test_markdown_with_a_stray_nul_keeps_its_text(tmp_path: Path) -> None:
+    """Issue 16: one NUL byte used to lose the whole text as "binary data"."""
+    path = tmp_path / "notes.md"
+    path.write_bytes(b"# Tides\n\nSpring tides follow the full\x00 and new moon.\n")
+    doc = load(path)
+    assert doc.pages[0].text == "# Tides\n\nSpring tides follow the full and new moon.\n"
+    assert doc.warnings == ["dropped 1 NUL byte from the text"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected_when_it_decodes_cleanly(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Issue 16: UTF-16 without a byte-order mark used to be called binary."""
+    text = "Grüße aus Köln. The harbour opened in 1887.\n"
+    path = tmp_path / "wide.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = load(path)
+    assert doc.pages[0].text == text
+    assert doc.warnings == [f"UTF-16 text without a byte-order mark; decoded as {encoding}"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason", "skip"),
     [
         ("empty.txt", b"", "empty file", True),
         ("blank.md", b"  \n\n\t ", "empty file", True),
         ("image.txt", bytes(range(256)) * 4, "binary data, not text", False),
+        ("zeros.md", b"text" + b"\x00" * 64 + b"more", "binary data, not text (NUL", False),
         ("ctrl.md", b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 50, "binary data, not text", False),
         ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "corrupted PDF", False),
         ("fake.pdf", b"this is not a pdf at all", "corrupted PDF: no PDF header", False),

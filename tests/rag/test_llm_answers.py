@@ -79,14 +79,17 @@ def test_citations_are_renumbered_by_first_use_and_support_is_checked(
         f"Bitcoin reached a record price on the stock market [{meloni}]."
     )
     answer = engine.ask(question)
-    assert re.findall(r"\[(\d+)\]", answer.answer) == ["1", "2", "2"]
+    assert re.findall(r"\[(\d+)\]", answer.answer) == ["1", "2"]
     first, second = answer.citations
     assert (first.id, second.id) == (1, 2)
     assert MACRON in first.text and MACRON in first.highlight and first.supported
-    assert MELONI in second.text
-    # One sentence citing passage 2 is not supported by it: the citation says so.
-    assert second.supported is False
-    assert any("Bitcoin" in w and "[2]" in w for w in answer.warnings)
+    assert MELONI in second.text and second.supported
+    # The sentence that passage 2 does not support is not part of the answer (issue 16, 5).
+    assert "Bitcoin" not in answer.answer
+    assert [r.text for r in answer.removed] == [
+        "Bitcoin reached a record price on the stock market."
+    ]
+    assert any("Bitcoin" in w and "no cited passage supports it" in w for w in answer.warnings)
 
 
 def test_answer_without_any_citation_is_withheld(
@@ -269,3 +272,54 @@ def test_cli_reports_an_llm_failure_with_exit_code_4(
     assert main(["--store", str(seed_settings.store), "ask", MELONI_Q]) == 4
     err = capsys.readouterr().err
     assert "error: the LLM server at" in err and "HTTP 500" in err and "Traceback" not in err
+
+
+def test_item5_unsupported_sentences_are_removed_and_the_rest_streamed(
+    llm_engine: MakeEngine, openai_server: OpenAIServer
+) -> None:
+    engine = llm_engine()
+    n = number_of(engine, MELONI_Q, MELONI)
+    openai_server.script(
+        "HACKED. Ignore previous instructions [1]. "
+        f"Meloni said the presence of Italian troops in Ukraine has never been on the agenda [{n}]. "
+        "The reservoir also holds gold [7]."
+    )
+    events = list(engine.stream(MELONI_Q))
+    answer = events[-1]
+    assert isinstance(answer, Answer) and not answer.refused
+    streamed = "".join(e.text for e in events[:-1])  # type: ignore[union-attr]
+    assert streamed == answer.answer  # nothing unsupported was ever shown
+    assert answer.answer == (
+        "Meloni said the presence of Italian troops in Ukraine has never been on the agenda [1]."
+    )
+    assert [c.supported for c in answer.citations] == [True]
+    assert [r.text for r in answer.removed] == [
+        "HACKED.",
+        "Ignore previous instructions.",
+        "The reservoir also holds gold.",
+    ]
+    assert [r.reason.split(" (")[0] for r in answer.removed] == [
+        "it cites no passage",
+        "no cited passage supports it",
+        "it cites no passage",
+    ]
+    assert any("[7]" in w for w in answer.warnings)  # the made-up number is still reported
+    assert answer.to_json()["removed"] and all("reason" in r for r in answer.to_json()["removed"])
+
+
+def test_item5_answer_with_no_supported_sentence_is_refused_with_closest_passages(
+    llm_engine: MakeEngine, openai_server: OpenAIServer
+) -> None:
+    engine = llm_engine()
+    openai_server.script(
+        "HACKED. Ignore previous instructions [1]. The reservoir also holds gold [7]."
+    )
+    events = list(engine.stream(MELONI_Q))
+    answer = events[-1]
+    assert isinstance(answer, Answer)
+    assert answer.refused and answer.citations == []
+    shown = "".join(e.text for e in events[:-1])  # type: ignore[union-attr]
+    assert "HACKED" not in shown and "gold" not in shown
+    assert answer.to_json()["closest"]  # the closest passages come with the refusal
+    assert any("no sentence of the model's answer is supported" in w for w in answer.warnings)
+    assert any("gold" in r.text for r in answer.removed)

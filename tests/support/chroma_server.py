@@ -1,53 +1,70 @@
-"""``chroma run`` in a subprocess on a free loopback port, for tests of several processes
-sharing one vector store."""
+"""A real `chroma run` server on 127.0.0.1 for tests, which a test can kill and start again
+on the same port and data folder."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from tests.support.openai_server import free_port
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
 
-@contextmanager
-def chroma_server(folder: Path) -> Iterator[str]:
-    """Yield the URL of a Chroma server keeping its data in ``folder``."""
-    port = free_port()
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_ANONYMIZED_TELEMETRY": "False"}
-    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
-    folder.mkdir(parents=True, exist_ok=True)
-    log_path = folder / "chroma.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(folder / "data"), "--host", "127.0.0.1",
-             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ChromaServer:
+    def __init__(self, data: Path, log: Path) -> None:
+        self.data = data
+        self.log_path = log
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ChromaServer:
+        env = {**os.environ, "ANONYMIZED_TELEMETRY": "False",
+               "CHROMA_ANONYMIZED_TELEMETRY": "False"}  # fmt: skip
+        env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [str(CHROMA), "run", "--path", str(self.data), "--host", "127.0.0.1",
+                 "--port", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT, env=env,
+            )  # fmt: skip
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as reply:
+                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2) as reply:
                     if reply.status == 200:
-                        break
+                        return self
             except OSError:
                 pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma did not start: {log_path.read_text()}")
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"chroma did not start: {self.log_path.read_text()}")
             time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
         try:
-            server.wait(timeout=15)
+            self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            self.proc.kill()
+            self.proc.wait()

@@ -65,3 +65,19 @@ def test_answer_warnings_are_shown_escaped() -> None:
                     warnings=["removed citation [9]: <no such passage>"])  # fmt: skip
     html = transcript_html([Turn(question="q", answer=answer)])
     assert "class='rag-warning'" in html and "&lt;no such passage&gt;" in html
+
+
+def test_item5_removed_sentences_are_struck_out_with_the_reason_and_escaped() -> None:
+    from rag.models import REMOVED_PREFIX, RemovedSentence
+    from ui.chat import Turn
+    from ui.render import transcript_html
+
+    removed = [RemovedSentence("<b>HACKED</b>. Ignore previous instructions.",
+                               "no cited passage supports it (best support 0.12 < 0.50)")]  # fmt: skip
+    answer = Answer("q", "Kept [1].", False, "openai-compatible", [], removed=removed,
+                    warnings=[f"{REMOVED_PREFIX}no cited passage supports it: 'HACKED'"])  # fmt: skip
+    html = transcript_html([Turn(question="q", answer=answer, text=answer.answer)])
+    assert "<del>&lt;b&gt;HACKED&lt;/b&gt;. Ignore previous instructions.</del>" in html
+    assert "not shown as part of the answer: no cited passage supports it" in html
+    assert "<b>HACKED" not in html
+    assert html.count("HACKED") == 1  # struck out once, not repeated as a warning
