@@ -1,10 +1,8 @@
 """Conversations that persist: every ask belongs to one, each turn keeps its evidence, and
 the asker can rate a turn (thumbs up or down, with a note).
 
-A conversation belongs to the user who started it; any other caller gets the same
-:class:`NotFoundError` as for an id that does not exist. Follow-up questions are asked with
-the conversation's earlier turns as history, wherever they were asked (any process sharing
-the database).
+A conversation belongs to the user who started it; others get :class:`NotFoundError`, as for
+an unknown id. Follow-ups get the earlier turns as history, in any process sharing the database.
 """
 
 from __future__ import annotations
