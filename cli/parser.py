@@ -89,39 +89,45 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
     ev.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
 
-    users = sub.add_parser(
-        "users", parents=[shared], help="add, list, remove users; reset an API key"
-    )
+    users = sub.add_parser("users", help="add, list, remove users; reset an API key")
     users_sub = users.add_subparsers(dest="action", required=True)
-    add = users_sub.add_parser("add", help="create a user; prints a password and API key once")
+    add = users_sub.add_parser(
+        "add", parents=[shared], help="create a user; prints a password and API key once"
+    )
     add.add_argument("name")
     add.add_argument("--admin", action="store_true", help="sees and changes every collection")
     add.add_argument("--json", action="store_true", help='print {"name", "password", "api_key"}')
-    listing = users_sub.add_parser("list", help="list users")
+    listing = users_sub.add_parser("list", parents=[shared], help="list users")
     listing.add_argument("--json", action="store_true")
-    remove = users_sub.add_parser("remove", help="remove a user and their conversations")
+    remove = users_sub.add_parser(
+        "remove", parents=[shared], help="remove a user and their conversations"
+    )
     remove.add_argument("name")
-    reset = users_sub.add_parser("reset-key", help="a new API key; the old one stops working")
+    reset = users_sub.add_parser(
+        "reset-key", parents=[shared], help="a new API key; the old one stops working"
+    )
     reset.add_argument("name")
     reset.add_argument("--json", action="store_true", help='print {"name", "api_key"}')
 
-    cols = sub.add_parser(
-        "collections", parents=[shared], help="list collections with their owners; share one"
-    )
+    cols = sub.add_parser("collections", help="list collections with their owners; share one")
     cols_sub = cols.add_subparsers(dest="action", required=True)
-    cols_sub.add_parser("list", help="collections, owners, who they are shared with")
-    share = cols_sub.add_parser("share", help="share a collection with a user, or everyone")
+    cols_sub.add_parser(
+        "list", parents=[shared], help="collections, owners, who they are shared with"
+    )
+    share = cols_sub.add_parser(
+        "share", parents=[shared], help="share a collection with a user, or everyone"
+    )
     share.add_argument("name")
     whom = share.add_mutually_exclusive_group(required=True)
     whom.add_argument("--with", dest="with_user", metavar="USER", help="a user who may read it")
     whom.add_argument("--public", action="store_true", help="every user may read it")
     whom.add_argument("--private", action="store_true", help="no longer public")
 
-    feedback = sub.add_parser(
-        "feedback", parents=[shared], help="export rated answers as an eval dataset"
-    )
+    feedback = sub.add_parser("feedback", help="export rated answers as an eval dataset")
     feedback_sub = feedback.add_subparsers(dest="action", required=True)
-    export = feedback_sub.add_parser("export", help="write a LlamaIndex rag_dataset.json")
+    export = feedback_sub.add_parser(
+        "export", parents=[shared], help="write a LlamaIndex rag_dataset.json"
+    )
     export.add_argument("file", type=Path)
     export.add_argument("--only-collection", help="only turns asked of this collection")
 

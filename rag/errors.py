@@ -33,13 +33,6 @@ class LLMError(RagError):
     exit_code = 4
 
 
-class StoreUnavailableError(RagError):
-    """The Chroma server cannot be reached (down, restarting, wrong URL); nothing is lost:
-    run again when it is back."""
-
-    exit_code = 5
-
-
 class NotFoundError(RagError):
     """A user, conversation or collection does not exist, or is not the caller's to see."""
 
@@ -54,5 +47,12 @@ class AuthError(RagError):
 
 class DatabaseError(RagError):
     """The users and conversations database cannot be reached or migrated."""
+
+    exit_code = 5
+
+
+class StoreUnavailableError(RagError):
+    """The Chroma server cannot be reached (down, restarting, wrong URL); nothing is lost:
+    run again when it is back."""
 
     exit_code = 5

@@ -19,7 +19,7 @@ import gradio as gr
 
 from rag.settings import Settings
 from service import Services, require_users_to_expose
-from ui.auth import ClientAddressMiddleware, throttled
+from ui.auth import ClientAddressMiddleware, throttled_login
 from ui.callbacks import ChatApp, public_settings
 from ui.chat import Turn
 from ui.render import EMPTY_EVIDENCE, settings_html, transcript_html
@@ -235,14 +235,15 @@ def build_app(
 
 
 def launch_options(settings: Settings, chat: ChatApp) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: bind where the settings say, 127.0.0.1 by
-    default; once any user exists, a login (name and password) is required. Without users
-    the UI may only bind to this machine."""
+    """Keyword arguments for mounting the UI: bind where the settings say, 127.0.0.1 by
+    default; once any user exists, a login (a user's name and password; throttled: backoff
+    after failures, per user and address) is required. Without users the UI may only bind
+    to this machine."""
     has_users = require_users_to_expose(settings.host, chat.users)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
-        "auth": throttled(chat.login) if has_users else None,  # backoff after failures
+        "auth": throttled_login(chat.login) if has_users else None,
         "auth_message": "Log in with the name and password `rag users add` printed.",
         "show_error": False,
         "max_file_size": int(settings.max_file_mb * 1_000_000),

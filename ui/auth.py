@@ -1,4 +1,5 @@
-"""The UI's login (users' names and passwords), with backoff after failed attempts.
+"""The UI's login (a user's name and password, see ``rag users``), with backoff after failed
+attempts.
 
 Gradio calls an auth function with the user name and password only; the client address
 comes from a small ASGI middleware (added to the served app) that notes it for the request (a context variable,
@@ -9,7 +10,6 @@ checking the password, for a delay that doubles each time.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
 from typing import Any
@@ -36,27 +36,11 @@ class ClientAddressMiddleware:
         await self.app(scope, receive, send)
 
 
-def throttled_auth(
-    user: str, password: str, throttle: LoginThrottle | None = None
-) -> Callable[[str, str], bool]:
-    """An auth function for ``Blocks.launch(auth=...)`` that checks one user:password pair."""
-    guard = throttle or LoginThrottle()
-
-    def check(given_user: str, given_password: str) -> bool:
-        def matches() -> bool:
-            same_user = hmac.compare_digest(given_user.encode(), user.encode())
-            same_password = hmac.compare_digest(given_password.encode(), password.encode())
-            return same_user and same_password
-
-        return guard.attempt(given_user, _client_address.get(), matches)
-
-    return check
-
-
-def throttled(
+def throttled_login(
     check: Callable[[str, str], bool], throttle: LoginThrottle | None = None
 ) -> Callable[[str, str], bool]:
-    """``check`` (a user name and password -> valid) behind the backoff of failed attempts."""
+    """An auth function for Gradio that runs ``check(user, password)`` unless that user or
+    address is backing off after failures."""
     guard = throttle or LoginThrottle()
 
     def login(given_user: str, given_password: str) -> bool:

@@ -89,6 +89,8 @@ class ChatApp:
         conversation_id: str | None = None,
         user: User | None = None,
     ) -> Iterator[tuple[Any, ...]]:
+        """Wait for a free answer slot (showing the queue position), then answer: see
+        :meth:`_answer`."""
         ticket = self.slots.join(self._slot_key(collection))
         try:
             deadline = time.monotonic() + self.settings.llm_timeout
@@ -99,8 +101,8 @@ class ChatApp:
                                "yours); please ask again in a moment.")  # fmt: skip
                     done = [*list(turns or []), Turn(question=(question or "").strip(),
                                                     error=message, collection=collection)]  # fmt: skip
-                    yield (transcript_html(done), gr.skip(), gr.skip(), done, gr.skip(), gr.skip(),
-                           gr.skip())  # fmt: skip
+                    yield (transcript_html(done), gr.skip(), gr.skip(), done, gr.skip(),
+                           gr.skip(), gr.skip())  # fmt: skip
                     return
                 waiting = Turn(question=(question or "").strip(), collection=collection,
                                text=f"Waiting for a free answerer: position {ahead} in the "

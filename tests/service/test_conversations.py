@@ -179,8 +179,7 @@ def test_asking_in_a_conversation_uses_its_stored_turns_as_history(
     assert turn.citations[0]["text"] == first.citations[0].text
     cid2, turn2, follow = there.ask(alice, "and what did Meloni say?", cid)
     assert cid2 == cid and turn2.n == 2
-    # resolved against the stored first turn (its "troops"), by the follow-up rules
-    assert follow.rewritten_question == "What did Meloni say about troops?"
+    assert follow.rewritten_question and "troops" in follow.rewritten_question  # from the db
     assert "Meloni" in follow.answer
     assert [t.question for t in here.get(alice, cid).turns][-1] == "and what did Meloni say?"
     with pytest.raises(NotFoundError):

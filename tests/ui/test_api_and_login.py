@@ -46,13 +46,12 @@ def throttled_ui(tmp_path: Path) -> Iterator[tuple[str, Path, tuple[str, str]]]:
     out."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env["PYTHONPATH"] = str(ROOT)
-    store = str(tmp_path / "store")
-    added = subprocess.run(
-        [sys.executable, "-m", "cli", "--store", store, "users", "add", "tester", "--json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    auth = ("tester", json.loads(added.stdout)["password"])
     port, log = _free_port(), tmp_path / "server.log"
+    store = str(tmp_path / "store")
+    added = subprocess.run([sys.executable, "-m", "cli", "--store", store, "users", "add",
+                            "tester", "--json"], cwd=tmp_path, env=env, check=True,
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    auth = ("tester", json.loads(added.stdout)["password"])
     command = [sys.executable, "-m", "cli", "--store", store, "ui", "--port", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -83,12 +82,12 @@ def _login(url: str, user: str, password: str) -> int:
 def test_login_brute_force_is_throttled_and_logged(
     throttled_ui: tuple[str, Path, tuple[str, str]],
 ) -> None:
-    url, log, AUTH = throttled_ui
-    assert _login(url, *AUTH) == 200  # the right password works at first
-    statuses = [_login(url, AUTH[0], f"guess-{n}") for n in range(30)]
+    url, log, auth = throttled_ui
+    assert _login(url, *auth) == 200  # the right password works at first
+    statuses = [_login(url, auth[0], f"guess-{n}") for n in range(30)]
     assert all(s == 400 for s in statuses)
     # Backing off now: even the right password is refused without being checked.
-    assert _login(url, *AUTH) == 400
+    assert _login(url, *auth) == 400
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "failed login for user 'tester' from 127.0.0.1" in text
     assert "login refused without checking" in text
