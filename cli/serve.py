@@ -4,6 +4,8 @@ under ``/api/v1``, the OpenAI-compatible API under ``/v1`` and the API docs at `
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import errno
 import logging
 import socket
@@ -30,6 +32,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # fastapi, gradio, uvicorn: deferred for the start-up time of the other commands
     import uvicorn
 
+    # deferred for start-up time: modules that pull in heavy libraries
     from api import create_app
     from ui.app import mount
 
@@ -62,8 +65,6 @@ def check_port_free(host: str, port: int) -> None:
 
 def limit_malloc_arenas() -> None:
     """Cap glibc's malloc arenas for this process's worker threads (no-op elsewhere)."""
-    import ctypes
-    import ctypes.util
 
     name = ctypes.util.find_library("c")
     try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from rag.settings import Settings
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    # deferred for start-up time: modules that pull in heavy libraries
     from eval.datasets import dataset_name, load_dataset
     from eval.eval_data import resolve_dataset
     from eval.judge import build_judge
@@ -36,6 +39,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    # deferred for start-up time: modules that pull in heavy libraries
     from eval.bench.report import markdown
     from eval.bench.run import run_bench
     from eval.eval_data import covid_qa_json
@@ -52,8 +56,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("--queries and --cold-runs must be at least 1")
     logging.getLogger("eval.bench").setLevel(logging.INFO)
     if args.during_ingest:
-        import json
-
+        # deferred for start-up time: modules that pull in heavy libraries
         from eval.bench import during_ingest
 
         found = during_ingest.run_during_ingest(
@@ -76,9 +79,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def bench_api_only(out: Path, settings: Settings) -> int:
-    import json
-    import shutil
-
+    # deferred for start-up time: modules that pull in heavy libraries
     from eval.bench.api_load import run_api_load
     from eval.bench.report import api_markdown, api_target_lines
     from eval.eval_data import covid_qa_json

@@ -46,6 +46,7 @@ class LlamaIndexBaseline:
     ) -> None:
         """``read_pages`` gives a file's ``(page, text)`` as our loaders read it, so both
         systems index the same text; the answerer and the embedding model are ours too."""
+        # deferred for start-up time: llama_index only where needed
         from llama_index.core import VectorStoreIndex
         from llama_index.core.node_parser import SentenceSplitter
 
@@ -71,6 +72,7 @@ class LlamaIndexBaseline:
 
 def load_documents(files: Sequence[Path], read_pages: PageReader) -> list[Any]:
     """One LlamaIndex ``Document`` per page, with the metadata ``SimpleDirectoryReader`` sets."""
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core import Document
 
     documents = []

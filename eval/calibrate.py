@@ -144,6 +144,7 @@ def collect(
 
     With ``cache``, retrieved passages and vectors are kept in that file between runs, so a
     refit after a change to the units or features retrieves and embeds only what is new."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.answering.lexical import missing_names
     from service import build_services
 

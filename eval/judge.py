@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 class Judge:
     def __init__(self, llm: Any, model: str) -> None:
+        # deferred for start-up time: llama_index only where needed
         from llama_index.core.evaluation import CorrectnessEvaluator, FaithfulnessEvaluator
 
         self.model = model

@@ -17,6 +17,7 @@ OUTCOME_COLORS = ["#2ca02c", "#bcbd22", "#d62728", "#9467bd", "#17becf", "#e377c
 
 
 def write_plots(report: dict[str, Any], out: Path) -> list[Path]:
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib
 
     matplotlib.use("Agg")
@@ -29,6 +30,7 @@ def write_plots(report: dict[str, Any], out: Path) -> list[Path]:
 
 
 def _metrics_chart(report: dict[str, Any], path: Path) -> Path:
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib.pyplot as plt
 
     summary = report["summary"]
@@ -53,6 +55,7 @@ def _metrics_chart(report: dict[str, Any], path: Path) -> Path:
 
 
 def _latency_chart(report: dict[str, Any], path: Path) -> Path:
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib.pyplot as plt
 
     systems = list(report["summary"])
@@ -73,6 +76,7 @@ def _latency_chart(report: dict[str, Any], path: Path) -> Path:
 
 
 def _outcomes_chart(report: dict[str, Any], path: Path) -> Path:
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch

@@ -35,6 +35,7 @@ ROWS = [
 
 def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     """Write all report files into ``out``; returns their paths."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from eval.plots import write_plots
     from eval.trust import write_trust_plots
 

@@ -91,6 +91,7 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
     if not systems:
         systems["ours"] = (services.chat.ask, settings.top_k)
     if options.baseline:
+        # deferred for start-up time: modules that pull in heavy libraries
         from eval.baseline import LlamaIndexBaseline
 
         base = LlamaIndexBaseline(
@@ -151,6 +152,7 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
 
 def _add_semantic_similarity(records: list[dict[str, Any]], dataset: Dataset, embed: Any) -> None:
     """Cosine of answer and reference embeddings, for answered answerable questions."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from eval.metrics import cosine, strip_citations
 
     pairs: list[tuple[dict[str, Any], str, str]] = []
@@ -178,6 +180,7 @@ def _ingest_notes(problems: list[dict[str, str]]) -> list[str]:
 
 
 def _progress(items: list[Any], enabled: bool) -> Iterable[Any]:
+    # deferred for start-up time: tqdm only where needed
     from tqdm import tqdm
 
     return tqdm(items, unit="q", desc="eval", disable=not enabled)

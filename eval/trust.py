@@ -91,9 +91,11 @@ def trust_summary(records: list[dict[str, Any]], system: str) -> dict[str, Any]:
 
 def write_trust_plots(report: dict[str, Any], out: Path) -> list[Path]:
     """``precision_coverage.png`` and ``calibration.png``, ours and the baseline together."""
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib
 
     matplotlib.use("Agg")
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib.pyplot as plt
 
     summaries = {s: v.get("trust") for s, v in report["summary"].items() if v.get("trust")}

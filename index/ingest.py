@@ -152,6 +152,7 @@ def _write(
     bar.start("embed", len(queue), "chunk")
     flush([])  # documents that only need their leftovers removed
     if queue:
+        # deferred for start-up time: modules that pull in heavy libraries
         from rag.backends import build_embedding
 
         embed_model = build_embedding(settings)

@@ -15,6 +15,7 @@ class Progress:
     def start(self, desc: str, total: int, unit: str) -> None:
         self.close()
         if self.enabled and total:
+            # deferred for start-up time: tqdm only where needed
             from tqdm import tqdm
 
             self._bar = tqdm(total=total, desc=desc, unit=unit, dynamic_ncols=True, leave=True)

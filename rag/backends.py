@@ -35,6 +35,7 @@ def guard_llama_index_defaults() -> None:
     Every part of this project passes its models explicitly; anything that would fall back to
     the globals gets a mock instead of a network call to OpenAI.
     """
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core import MockEmbedding
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core.llms import MockLLM
@@ -46,6 +47,7 @@ def guard_llama_index_defaults() -> None:
 def build_embedding(settings: Settings) -> BaseEmbedding:
     """The embedding model for these settings, loaded once per process (cached by its
     parameters: engines of several collections share one model and one vector cache)."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.embedding import precision
 
     return _load_embedding(settings.embedding, settings.embed_batch_size, precision(settings))
@@ -56,6 +58,7 @@ def _load_embedding(name: str, batch_size: int, precision: str) -> BaseEmbedding
     guard_llama_index_defaults()
     match name:
         case "local-minilm":
+            # deferred for start-up time: modules that pull in heavy libraries
             from rag.embedding import local_minilm_path
             from rag.encoder import MiniLMEmbedding  # torch: deferred for start-up time
 
@@ -72,6 +75,7 @@ def build_chat_model(settings: Settings) -> ChatModel:
     match settings.llm:
         case "openai" | "openai-compatible":
             try:
+                # deferred for start-up time: modules that pull in heavy libraries
                 from rag.answering.llm_client import ChatModel
             except ImportError as exc:
                 raise ConfigError(
@@ -85,10 +89,12 @@ def build_chat_model(settings: Settings) -> ChatModel:
 def build_answerer(settings: Settings, embed_model: BaseEmbedding) -> Answerer:
     match settings.llm:
         case "extractive":
+            # deferred for start-up time: modules that pull in heavy libraries
             from rag.answering.extractive import ExtractiveAnswerer
 
             return ExtractiveAnswerer(settings, embed_model)
         case "openai" | "openai-compatible":
+            # deferred for start-up time: modules that pull in heavy libraries
             from rag.answering.llm import LLMAnswerer
 
             return LLMAnswerer(settings, embed_model, build_chat_model(settings))
@@ -98,6 +104,7 @@ def build_answerer(settings: Settings, embed_model: BaseEmbedding) -> Answerer:
 def build_rewriter(settings: Settings, answerer: Answerer) -> FollowUpRewriter:
     """What turns a follow-up into a stand-alone question: the chat model when there is one
     (the answerer's own), rules from the question's words otherwise."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.answering.rewrite import LLMRewriter, RuleRewriter
 
     match settings.llm:

@@ -85,6 +85,7 @@ class Bm25Index:
             return retriever
 
     def _build(self) -> BM25Retriever:
+        # deferred for start-up time: llama_index only where needed
         from llama_index.retrievers.bm25 import BM25Retriever
 
         nodes: list[BaseNode] = list(self.store.nodes())
@@ -94,6 +95,7 @@ class Bm25Index:
 
 
 def _load(folder: Path) -> BM25Retriever:
+    # deferred for start-up time: llama_index only where needed
     from llama_index.retrievers.bm25 import BM25Retriever
 
     return BM25Retriever.from_persist_dir(str(folder), mmap=True, show_progress=False)

@@ -42,6 +42,7 @@ def where(settings: Settings) -> str:
 
 
 def make_client(settings: Settings, *, create: bool) -> Any:
+    # deferred for start-up time: chromadb only where needed
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

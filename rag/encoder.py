@@ -44,6 +44,7 @@ class MiniLMEncoder:
     """Encode texts to unit vectors with a BERT checkpoint in sentence-transformers layout."""
 
     def __init__(self, path: str | Path, *, batch_size: int = 32, bfloat16: bool = False) -> None:
+        # deferred for start-up time: torch, safetensors, tokenizers only where needed
         import torch
         from safetensors.torch import load_file
         from tokenizers import Tokenizer

@@ -48,6 +48,7 @@ class RagEngine:
     def from_settings(cls, settings: Settings) -> RagEngine:
         """The default parts for ``settings.collection``: hybrid (or configured) retrieval
         over the store, the configured answerer and its follow-up rewriter."""
+        # deferred for start-up time: modules that pull in heavy libraries
         from rag.backends import build_answerer, build_embedding, build_rewriter
         from rag.retrieval import HybridRetriever
         from rag.store import Store

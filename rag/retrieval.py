@@ -36,6 +36,7 @@ class HybridRetriever:
         self.bm25 = Bm25Index(store)
 
     def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]:
+        # deferred for start-up time: llama_index only where needed
         from llama_index.core.retrievers import QueryFusionRetriever
         from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 
@@ -54,6 +55,7 @@ class HybridRetriever:
         if len(retrievers) == 1:
             results = retrievers[0].retrieve(query)
         else:
+            # deferred for start-up time: llama_index only where needed
             from llama_index.core.llms import MockLLM
 
             fusion = QueryFusionRetriever(
@@ -75,6 +77,7 @@ class HybridRetriever:
 
     def _dense_retriever(self, k: int) -> BaseRetriever:
         if self._dense is None:
+            # deferred for start-up time: llama_index only where needed
             from llama_index.core import VectorStoreIndex
 
             index = VectorStoreIndex.from_vector_store(
@@ -94,6 +97,7 @@ def ChunkKeyed(inner: BaseRetriever) -> BaseRetriever:  # noqa: N802 (a class fa
     add up the two ranks of a chunk: it would just interleave the two lists. Results pass
     through as nodes whose hash is the chunk id.
     """
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core.retrievers import BaseRetriever as LlamaRetriever
     from llama_index.core.schema import NodeWithScore, QueryBundle
 
@@ -109,6 +113,7 @@ def ChunkKeyed(inner: BaseRetriever) -> BaseRetriever:  # noqa: N802 (a class fa
 
 @lru_cache(maxsize=1)
 def _id_hashed_class() -> Any:
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core.schema import TextNode
 
     class IdHashedNode(TextNode):

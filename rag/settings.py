@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -188,8 +188,6 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def _validated(build: Any) -> Settings:
-    from pydantic import ValidationError
-
     try:
         settings: Settings = build()
     except ValidationError as exc:

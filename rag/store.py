@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from rag.boxes import encode_boxes
 from rag.catalog import CatalogCache
@@ -88,8 +89,6 @@ class Store:
 
     def mark_changed(self) -> str:
         """Give the collection a new generation token (returned; "" if it cannot be written)."""
-        from uuid import uuid4
-
         token = uuid4().hex
         try:
             self._collection.modify(metadata={GENERATION_KEY: token})
@@ -103,6 +102,7 @@ class Store:
         self.mark_changed()
 
     def vector_store(self) -> ChromaVectorStore:
+        # deferred for start-up time: llama_index only where needed
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         return ChromaVectorStore(chroma_collection=self._collection)
@@ -135,6 +135,7 @@ class Store:
         Chroma's maximum batch size goes in one call, which the embedded store applies in one
         transaction: the documents in it are written entirely or not at all.
         """
+        # deferred for start-up time: llama_index only where needed
         from llama_index.vector_stores.chroma.base import node_to_metadata_dict
 
         extras = [extra or {}] * len(chunks) if not isinstance(extra, Sequence) else extra
@@ -214,6 +215,7 @@ class Store:
 
     def nodes(self) -> list[TextNode]:
         """Every chunk as a LlamaIndex node (text and metadata, no embedding)."""
+        # deferred for start-up time: llama_index only where needed
         from llama_index.core.schema import TextNode
 
         out = []
@@ -235,6 +237,7 @@ def collection_names(settings: Settings) -> list[str]:
 
 
 def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
     node = TextNode(

@@ -13,6 +13,7 @@ ENCODING = "cl100k_base"
 
 @lru_cache(maxsize=1)
 def encoding() -> tiktoken.Encoding:
+    # deferred for start-up time: tiktoken only where needed
     import tiktoken
 
     return tiktoken.get_encoding(ENCODING)

@@ -141,3 +141,34 @@ def test_modules_are_small() -> None:
     for name, _ in long:
         path = dict(modules())[name]
         assert "over 300 lines" in path.read_text(encoding="utf-8"), name
+
+
+def _deferred_imports_without_reason(path: Path) -> list[int]:
+    """Line numbers of imports inside functions with no comment in their block of imports or
+    on the line above it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    missing = []
+    for fn in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            k = node.lineno - 1
+            while k > 0 and lines[k - 1].strip().startswith(("from ", "import ")):
+                k -= 1
+            block = lines[k : node.lineno]  # this import and the imports just above it
+            if not any("#" in line for line in block) and not lines[k - 1].strip().startswith("#"):
+                missing.append(node.lineno)
+    return missing
+
+
+def test_imports_inside_functions_say_why() -> None:
+    """Imports go at the top of a module, except a heavy dependency deferred for start-up
+    time, with a comment saying so."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for _, path in modules()
+        for line in _deferred_imports_without_reason(path)
+    ]
+    assert not wrong, "imports inside functions without a reason:\n" + "\n".join(wrong)

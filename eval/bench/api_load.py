@@ -16,6 +16,7 @@ runs it after the sizes.
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -104,6 +105,7 @@ def build_store(
 ) -> tuple[Path, list[Case]]:
     """The two collections through the library service, and the candidate questions (at
     most ``per_set`` of each set)."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from service import build_services
 
     store = work / "store"
@@ -117,6 +119,7 @@ def build_store(
 def eligible(store: Path, cases: Sequence[Case]) -> tuple[list[Case], dict[str, int]]:
     """The cases answered correctly and cited when asked without the HTTP load (in this
     process, a few at a time)."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from service import build_services
 
     chat = build_services(load_settings(store=store)).chat
@@ -243,7 +246,6 @@ def _post(url: str, case: Case) -> tuple[int, dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
 
     parser = argparse.ArgumentParser(prog="python -m eval.bench.api_load")
     parser.add_argument("work", type=Path, help="folder for the store and results")

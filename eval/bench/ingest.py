@@ -73,9 +73,11 @@ def bare_model_vectors(
     bare model in its own arithmetic. Returns the float32 (unit) vectors, the encode time per
     precision and the model load time.
     """
+    # deferred for start-up time: torch, sentence_transformers only where needed
     import torch
     from sentence_transformers import SentenceTransformer
 
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.embedding import local_minilm_path
 
     started = time.perf_counter()
@@ -99,6 +101,7 @@ def pipeline_ingest(corpus: RealCorpus, store: Path) -> tuple[float, int, float]
     """First ingest and unchanged re-ingest of the corpus folder through the library service."""
     import chromadb  # noqa: F401  (imported once, as in a server; ~1 s the bare model never pays)
 
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.backends import build_embedding
     from service import LibraryService
 
@@ -118,12 +121,14 @@ def llamaindex_default(corpus: RealCorpus, settings: Settings) -> tuple[float, i
     SimpleDirectoryReader and the default in-memory vector store; only the chunk size is set to
     ours so that chunks/s compare like with like. The LLM is a MockLLM (never OpenAI).
     """
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
     from llama_index.core.llms import MockLLM
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.embedding import local_minilm_path
 
     LlamaSettings.llm = MockLLM()

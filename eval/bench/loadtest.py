@@ -81,6 +81,7 @@ def check_answer(transcript: str, evidence: str, expected: str, cited: str) -> s
 def ask_one(
     url: str, case: tuple[str, str, str], auth: tuple[str, str] | None, start: threading.Barrier
 ) -> Outcome:
+    # deferred for start-up time: gradio_client only where needed
     from gradio_client import Client
 
     question, expected, cited = case

@@ -53,6 +53,7 @@ class PdfBench:
 
 def pypdf_pages(raw: bytes) -> list[str]:
     """Today's loader before issue 13: pypdf's ``extract_text`` per page."""
+    # deferred for start-up time: pypdf only where needed
     from pypdf import PdfReader, apply_configuration
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -62,6 +63,7 @@ def pypdf_pages(raw: bytes) -> list[str]:
 
 
 def scanned_pdf(pages: int) -> bytes:
+    # deferred for start-up time: PIL only where needed
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.load_default(size=30)

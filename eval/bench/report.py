@@ -173,9 +173,11 @@ def _check(name: str, value: float, limit: float, *, ge: bool = False, unit: str
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib
 
     matplotlib.use("Agg")
+    # deferred for start-up time: matplotlib only where needed
     import matplotlib.pyplot as plt
 
     rows = results["sizes"]

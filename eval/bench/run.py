@@ -57,6 +57,7 @@ def run_bench(
         chunk_overlap=settings.chunk_overlap, source=source,
     )  # fmt: skip
     log.info("real corpus: %d articles, %d chunks", len(real.articles), len(real.chunks))
+    # deferred for start-up time: modules that pull in heavy libraries
     from rag.embedding import precision
 
     embed_precision = precision(settings)
@@ -104,6 +105,7 @@ def run_bench(
                             "runs": cold_runs}  # fmt: skip
     load.append(os.getloadavg()[0])
     if api:
+        # deferred for start-up time: modules that pull in heavy libraries
         from eval.bench.api_load import run_api_load
 
         results["api"] = run_api_load(work / "api", source=source)
@@ -123,6 +125,7 @@ def build_store(
     """Real chunks with their real vectors plus ``generated`` chunks, written through the
     library service, then the derived indexes built as ``rag ingest`` ends by building them.
     Returns both times (s)."""
+    # deferred for start-up time: modules that pull in heavy libraries
     from service import LibraryService
 
     library = LibraryService(load_settings(store=store))
@@ -153,6 +156,7 @@ def du_mb(path: Path) -> float:
 
 
 def machine() -> dict[str, Any]:
+    # deferred for start-up time: torch only where needed
     import torch
 
     return {

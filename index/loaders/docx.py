@@ -10,6 +10,7 @@ from index.loaders.markdown_table import markdown_table
 
 
 def load_docx(raw: bytes) -> LoadedDocument:
+    # deferred for start-up time: docx only where needed
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

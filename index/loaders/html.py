@@ -20,6 +20,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def load_html(raw: bytes) -> LoadedDocument:
+    # deferred for start-up time: bs4 only where needed
     from bs4 import BeautifulSoup, Comment
 
     markup, warning = decode_text(raw)

@@ -45,6 +45,7 @@ def load_pdf(raw: bytes) -> LoadedDocument:
 
 
 def _read(document: object) -> LoadedDocument:
+    # deferred for start-up time: pypdfium2 only where needed
     import pypdfium2 as pdfium
 
     assert isinstance(document, pdfium.PdfDocument)

@@ -135,6 +135,7 @@ class ChatModel:
                 time.sleep(delay)
 
     def _error(self, exc: Exception) -> LLMError:
+        # deferred for start-up time: openai only where needed
         import openai
 
         where = f"the LLM server at {self.base_url}"
@@ -187,6 +188,7 @@ class _Truncated(Exception):
 
 def _is_stream_break(exc: Exception, started: bool) -> bool:
     """A failure after the reply started (the openai client does not retry those)."""
+    # deferred for start-up time: httpx, openai only where needed
     import httpx
     import openai
 
@@ -203,6 +205,7 @@ def _finish_reason(raw: Any) -> str | None:
 
 
 def _chat_messages(messages: list[dict[str, str]]) -> list[Any]:
+    # deferred for start-up time: llama_index only where needed
     from llama_index.core.llms import ChatMessage, MessageRole
 
     return [ChatMessage(role=MessageRole(m["role"]), content=m["content"]) for m in messages]
@@ -210,6 +213,7 @@ def _chat_messages(messages: list[dict[str, str]]) -> list[Any]:
 
 def build_llm(settings: Settings, model: str, base_url: str, key: str) -> LLM:
     try:
+        # deferred for start-up time: openai, llama_index only where needed
         import openai
         from llama_index.llms.openai_like import OpenAILike
     except ImportError:
