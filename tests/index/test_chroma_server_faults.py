@@ -76,8 +76,11 @@ def test_item1_server_killed_mid_ingest_gives_one_message_and_a_summary(
     out, err = again.communicate(timeout=240)
     assert again.returncode == 0, err
     rerun = json.loads(out)
-    assert sorted(rerun["added"]) == sorted(not_written)
-    assert sorted(rerun["unchanged"]) == sorted(written)
+    # A write the server committed just before it died may have lost its reply: reported
+    # "not written", it is found complete now. Nothing written is written again.
+    assert set(rerun["added"]) <= set(not_written)
+    assert set(rerun["unchanged"]) >= set(written)
+    assert len(rerun["added"]) + len(rerun["unchanged"]) == FILES
     assert _count(chroma_server.url, "rain") == FILES
 
 
