@@ -44,9 +44,11 @@ class Bm25Index:
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
         self._key: tuple[int, str, int] | None = None
+        self._sources: list[str] | None = None  # each indexed chunk's source, in index order
 
-    def retriever(self, top_k: int) -> BM25Retriever | None:
-        """The retriever for the collection as it is now (None when it is empty)."""
+    def retriever(self, top_k: int, sources: list[str] | None = None) -> BM25Retriever | None:
+        """The retriever for the collection as it is now (None when it is empty); with
+        ``sources``, one of its own that only returns chunks of those documents."""
         count, generation = self.store.state()
         if count == 0:
             return None
@@ -59,7 +61,13 @@ class Bm25Index:
             if self._retriever is None or self._key != key:
                 self._retriever = self._load_or_build(count, generation)
                 self._key = key
+                self._sources = None
             retriever = self._retriever
+            if sources and self._sources is None:
+                self._sources = [str(entry.get("source", "")) for entry in retriever.corpus]
+            chunk_sources = self._sources
+        if sources and chunk_sources is not None:
+            return _scoped(retriever, chunk_sources, set(sources), min(top_k, count))
         retriever.similarity_top_k = min(top_k, count)
         return retriever
 
@@ -92,6 +100,26 @@ class Bm25Index:
         self.builds += 1
         log.info("building the BM25 index of %d chunks", len(nodes))
         return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1)
+
+
+def _scoped(
+    base: BM25Retriever, chunk_sources: list[str], sources: set[str], top_k: int
+) -> BM25Retriever | None:
+    """A retriever over ``base``'s index (shared, not copied) that scores only the chunks of
+    ``sources`` (bm25s's weight mask)."""
+    # deferred for start-up time: llama_index only where needed
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    scoped = BM25Retriever(
+        existing_bm25=base.bm25, similarity_top_k=top_k, stemmer=base.stemmer,
+        skip_stemming=base.skip_stemming, token_pattern=base.token_pattern,
+    )  # fmt: skip
+    mask = [int(s in sources) for s in chunk_sources]
+    if not any(mask):
+        return None
+    scoped.similarity_top_k = min(top_k, sum(mask))
+    scoped.corpus_weight_mask = mask
+    return scoped
 
 
 def _load(folder: Path) -> BM25Retriever:

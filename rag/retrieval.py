@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.bm25_index import Bm25Index
 from rag.boxes import decode_boxes
+from rag.document_scope import DocumentScope
 from rag.models import Passage
 from rag.non_prose import decode_spans
 
@@ -33,20 +34,27 @@ class HybridRetriever:
         self.store = store
         self.embed_model = embed_model
         self._dense: BaseRetriever | None = None
+        self._index: Any = None
         self.bm25 = Bm25Index(store)
+        self.scope = DocumentScope(store)
 
     def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]:
+        """The ``top_k`` best passages; only from the documents the question names, when it
+        names some of a series (:mod:`rag.document_scope`), one document after another."""
         # deferred for start-up time: llama_index only where needed
         from llama_index.core.retrievers import QueryFusionRetriever
         from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 
         k = top_k or self.settings.top_k
         mode = self.settings.retrieval
+        sources = self.scope.sources(query)
+        # several named documents: candidates enough to take the best of each in turn
+        wanted = k * CANDIDATE_FACTOR * (2 if len(sources) > 1 else 1)
         retrievers: list[BaseRetriever] = []
         if mode in ("hybrid", "dense"):
-            retrievers.append(self._dense_retriever(k * CANDIDATE_FACTOR))
+            retrievers.append(self._dense_retriever(wanted, sources))
         if mode in ("hybrid", "bm25"):
-            bm25 = self.bm25.retriever(k * CANDIDATE_FACTOR)
+            bm25 = self.bm25.retriever(wanted, sources)
             if bm25 is not None:
                 retrievers.append(bm25)
         superseded = self.store.catalog.current().superseded
@@ -62,29 +70,47 @@ class HybridRetriever:
                 [ChunkKeyed(r) for r in retrievers],
                 llm=MockLLM(),  # never used: num_queries=1 means no query generation
                 mode=FUSION_MODES.RECIPROCAL_RANK,
-                similarity_top_k=k * CANDIDATE_FACTOR,
+                similarity_top_k=wanted,
                 num_queries=1,
                 use_async=False,
             )
             results = fusion.retrieve(query)
         passages = [to_passage(r) for r in results]
+        if sources:  # BM25 may fill its list with masked-out chunks scored 0
+            passages = [p for p in passages if p.source in sources]
         if superseded:  # a killed ingest left two versions of a file: show the current one
             passages = [p for p in passages if p.doc_id not in superseded]
-        kept = deduplicate(passages)[:k]
+        kept = deduplicate(passages)
+        kept = (by_document(kept) if len(sources) > 1 else kept)[:k]
         for rank, passage in enumerate(kept, 1):
             passage.rank = rank
+            names = self.scope.names(passage.source)
+            if names:
+                passage.context = f"{passage.context}\n{names}".strip()
         return kept
 
-    def _dense_retriever(self, k: int) -> BaseRetriever:
+    def _dense_retriever(self, k: int, sources: list[str]) -> BaseRetriever:
         if self._dense is None:
             # deferred for start-up time: llama_index only where needed
             from llama_index.core import VectorStoreIndex
 
-            index = VectorStoreIndex.from_vector_store(
+            self._index = VectorStoreIndex.from_vector_store(
                 self.store.vector_store(), embed_model=self.embed_model
             )
-            self._dense = index.as_retriever(similarity_top_k=k)
-        self._dense.similarity_top_k = k  # type: ignore[attr-defined]
+            self._dense = self._index.as_retriever(similarity_top_k=k)
+        if sources:  # a retriever of its own: the shared one serves other threads
+            # deferred for start-up time: llama_index only where needed
+            from llama_index.core.vector_stores import (
+                FilterOperator,
+                MetadataFilter,
+                MetadataFilters,
+            )
+
+            only = MetadataFilter(key="source", value=sources, operator=FilterOperator.IN)
+            return self._index.as_retriever(  # type: ignore[no-any-return]
+                similarity_top_k=k, filters=MetadataFilters(filters=[only])
+            )
+        self._dense.similarity_top_k = k  # type: ignore[union-attr]
         return self._dense
 
 
@@ -150,6 +176,20 @@ def to_passage(result: NodeWithScore) -> Passage:
         table_header=str(meta.get("table_header") or ""),
         context=str(meta.get("context") or ""),
     )
+
+
+def by_document(passages: list[Passage]) -> list[Passage]:
+    """Round robin over the documents, each in its own rank order: the best passage of each
+    document first (a question over four quarterly reports is answered from all four)."""
+    queues: dict[str, list[Passage]] = {}
+    for p in passages:
+        queues.setdefault(p.source, []).append(p)
+    out: list[Passage] = []
+    depth = 0
+    while len(out) < len(passages):
+        out.extend(q[depth] for q in queues.values() if depth < len(q))
+        depth += 1
+    return out
 
 
 def deduplicate(passages: list[Passage]) -> list[Passage]:

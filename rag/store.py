@@ -183,6 +183,21 @@ class Store:
             got = self._collection.get(where=where, include=[])
         return list(got["ids"])
 
+    def openings(self, chunks: int) -> dict[str, str]:
+        """Each source's first ``chunks`` chunks, joined in order: a document's name and cover
+        (:mod:`rag.document_scope`). Versions a killed ingest left behind share the dict entry."""
+        parts: dict[str, dict[int, str]] = {}
+        with self._server_call():
+            got = self._collection.get(
+                where={"chunk_index": {"$lt": chunks}}, include=["metadatas", "documents"]
+            )
+        for meta, text in zip(got["metadatas"] or [], got["documents"] or [], strict=True):
+            meta = meta or {}
+            index = meta.get("chunk_index")
+            if isinstance(index, int):
+                parts.setdefault(str(meta.get("source", "")), {})[index] = text or ""
+        return {src: "\n".join(t for _, t in sorted(p.items())) for src, p in parts.items()}
+
     def metadatas_with_ids(self) -> list[tuple[str, dict[str, Any]]]:
         return [
             (cid, public_metadata(m or {}))

@@ -27,7 +27,7 @@ from rag.answering.selection import (
     unit_features,
 )
 from rag.answering.support import embed_texts
-from rag.answering.table_units import is_row_unit
+from rag.answering.table_units import figure_row, is_row_unit
 from rag.answering.units import Unit, answer_units
 from rag.models import Answer, Passage
 
@@ -90,6 +90,10 @@ class ExtractiveAnswerer:
         confidence = calibration.confidence(float(probs.max()))
         if confidence < max(calibration.refuse_below, self.settings.min_confidence):
             return Selection([], confidence, candidates)
+        texts = [c.unit.text for c in candidates]
+        row = figure_row(question, texts, [c.probability for c in candidates])
+        if row is not None:  # a figure: the row whose label names it
+            return Selection([candidates[row]], confidence, candidates)
         best = int(probs.argmax())
         if is_row_unit(candidates[best].unit.text):
             return Selection([candidates[best]], confidence, candidates)  # a figure: its row
