@@ -25,7 +25,9 @@ class Word:
 
 
 @dataclass
-class Line:
+class WordRun:
+    """Words read together (a line, a table cell), with their joint box."""
+
     words: list[Word]
 
     @property
@@ -45,12 +47,17 @@ class Line:
         return max(w.bottom for w in self.words)
 
     @property
-    def height(self) -> float:
-        return max(1.0, self.bottom - self.top)
-
-    @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class Line(WordRun):
+    """A visual line of a page, words left to right."""
+
+    @property
+    def height(self) -> float:
+        return max(1.0, self.bottom - self.top)
 
     def cells(self) -> list[list[Word]]:
         """Runs of words separated by gaps wider than ``CELL_GAP`` line heights."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.loaders.pdf_lines import Line, Word
+from index.loaders.pdf_lines import Line, Word, WordRun
 
 _NUMBER = re.compile(r"^[-–—+]?[$€£]?\(?[-–—]?[$€£]?\d[\d,]*(?:\.\d+)?\)?%?\)?[*†]?$")
 _DASHES = re.compile(r"^[-–—]+$")
@@ -31,20 +31,8 @@ MAX_HEADER_LINES = 5
 
 
 @dataclass
-class Cell:
-    words: list[Word]
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+class Cell(WordRun):
+    """A table cell: words closer together than a cell gap."""
 
 
 @dataclass
