@@ -154,8 +154,6 @@ def scope(question: str, documents: list[DocumentIdentity]) -> list[str]:
         return []
     scores = [sum(weight.get(t, 0.0) for t in d.terms & names) for d in documents]
     top = max(scores)
-    if top < math.log(2):  # only words that half the documents hold: no document named
-        return []
     chosen = [d for d, s in zip(documents, scores, strict=True) if s >= top - 1e-9]
     if len(chosen) > 1 and _LATEST.search(question) and not _EARLIER.search(question):
         dated = [d for d in chosen if d.period is not None]

@@ -55,6 +55,11 @@ class Passage:
     boxes: tuple[Box, ...] = ()
     table_header: str = ""
     context: str = ""
+    # What names the passage's document when it is one of a series (file name, cover page:
+    # rag.document_scope), and whether the question named it, so the passage is about what
+    # was asked for however it scores. Internal: not in the JSON output.
+    names: str = ""
+    named: bool = False
 
 
 @dataclass
@@ -142,5 +147,6 @@ class Answer:
 def _passage_json(passage: Passage) -> dict[str, Any]:
     """A passage for the JSON output, without its internal line boxes."""
     out = asdict(passage)
-    del out["boxes"]
+    for internal in ("boxes", "names", "named"):
+        del out[internal]
     return out

@@ -84,9 +84,8 @@ class HybridRetriever:
         kept = (by_document(kept) if len(sources) > 1 else kept)[:k]
         for rank, passage in enumerate(kept, 1):
             passage.rank = rank
-            names = self.scope.names(passage.source)
-            if names:
-                passage.context = f"{passage.context}\n{names}".strip()
+            passage.named = bool(sources)
+            passage.names = self.scope.names(passage.source)
         return kept
 
     def _dense_retriever(self, k: int, sources: list[str]) -> BaseRetriever:

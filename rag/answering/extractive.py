@@ -19,6 +19,7 @@ import numpy as np
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
+from rag.answering.named_documents import best_per_document, names_documents
 from rag.answering.selection import (
     Calibration,
     compose,
@@ -80,7 +81,7 @@ class ExtractiveAnswerer:
         ]
 
     def select(self, question: str, passages: list[Passage]) -> Selection:
-        if missing_names(question, " ".join(f"{p.context} {p.text}" for p in passages)):
+        if missing_names(question, " ".join(f"{p.context} {p.names} {p.text}" for p in passages)):
             return Selection([], 0.0, [])  # about someone or something the documents never name
         candidates = self.candidates(question, passages)
         if not candidates:
@@ -88,12 +89,17 @@ class ExtractiveAnswerer:
         calibration = self.calibration
         probs = np.array([c.probability for c in candidates])
         confidence = calibration.confidence(float(probs.max()))
-        if confidence < max(calibration.refuse_below, self.settings.min_confidence):
+        named = names_documents(passages)  # then answered, labelled low, rather than refused
+        floor = 0.0 if named else calibration.refuse_below
+        if confidence < max(floor, self.settings.min_confidence):
             return Selection([], confidence, candidates)
-        texts = [c.unit.text for c in candidates]
-        row = figure_row(question, texts, [c.probability for c in candidates])
+        units = [c.unit for c in candidates]
+        row = figure_row(question, [u.text for u in units], [c.probability for c in candidates])
         if row is not None:  # a figure: the row whose label names it
             return Selection([candidates[row]], confidence, candidates)
+        each = best_per_document(units, probs.tolist(), passages) if named else []
+        if each:  # several named documents: quote each
+            return Selection([candidates[i] for i in each], confidence, candidates)
         best = int(probs.argmax())
         if is_row_unit(candidates[best].unit.text):
             return Selection([candidates[best]], confidence, candidates)  # a figure: its row
