@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from eval.bench.server_process import free_port
 from rag.errors import ConfigError, DatabaseError
 from rag.settings import Settings, load_settings
 from service import Database, build_services
@@ -81,8 +82,6 @@ def test_a_bad_url_is_a_config_error() -> None:
 
 
 def test_an_unreachable_database_says_which_without_the_password() -> None:
-    from tests.support.postgres import free_port
-
     url = f"postgresql+psycopg://rag:secret-pw@127.0.0.1:{free_port()}/nothing"
     with pytest.raises(DatabaseError) as caught:
         Database(url).migrate()
