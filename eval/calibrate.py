@@ -37,6 +37,7 @@ from eval.fitting import (
     logistic_regression,
 )
 from eval.runner import eval_settings
+from rag.answering.attribution import about_subject
 from rag.answering.selection import (
     CALIBRATION_FILE,
     FEATURES,
@@ -145,6 +146,7 @@ def collect(
     With ``cache``, retrieved passages and vectors are kept in that file between runs, so a
     refit after a change to the units or features retrieves and embeds only what is new."""
     # deferred for start-up time: modules that pull in heavy libraries
+    from rag.answering.attribution import speaker_unreported
     from rag.answering.lexical import missing_names
     from service import build_services
 
@@ -192,6 +194,7 @@ def collect(
             features = np.zeros((0, len(FEATURES)))
         labels = np.array([holds_gold(example, u.text, partial=True) for u in units], dtype=float)
         missing = bool(missing_names(example.question, " ".join(p.text for p in passages)))
+        missing = missing or speaker_unreported(example.question, [u.text for u in units])
         questions.append(Question(example, set_name, units, features, labels, missing))
         if cache is not None and len(questions) % 50 == 0:
             cache.write_bytes(pickle.dumps(saved))
@@ -274,6 +277,9 @@ def simulate(
                         "answerable": q.example.answerable, "refusable": False})  # fmt: skip
             continue
         probs = probabilities(q.features, calibration)
+        mask = about_subject(q.example.question, [u.text for u in q.units])
+        if mask is not None:  # as the answerer does
+            probs = probs * np.asarray(mask, dtype=float)
         picked = compose(q.units, probs, calibration.more_ratio, max_units)
         text = " ".join(q.units[i].text for i in picked)
         out.append({"best": float(probs.max()), "correct": holds_gold(q.example, text),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.answering.attribution import about_subject, speaker_unreported
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
@@ -75,6 +76,9 @@ class ExtractiveAnswerer:
         vecs = embed_texts(self.embed_model, [u.main for u in units])
         dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
         probs = probabilities(unit_features(question, units, dense, passages), self.calibration)
+        mask = about_subject(question, [u.text for u in units])
+        if mask is not None:  # "Did Macron ...?": only a unit naming Macron settles it
+            probs = probs * np.asarray(mask, dtype=float)
         return [
             Candidate(u, float(p), float(d)) for u, p, d in zip(units, probs, dense, strict=True)
         ]
@@ -85,6 +89,8 @@ class ExtractiveAnswerer:
         candidates = self.candidates(question, passages)
         if not candidates:
             return Selection([], 0.0, [])
+        if speaker_unreported(question, [c.unit.text for c in candidates]):
+            return Selection([], 0.0, candidates)  # "what did X say": nothing X is reported saying
         calibration = self.calibration
         probs = np.array([c.probability for c in candidates])
         confidence = calibration.confidence(float(probs.max()))

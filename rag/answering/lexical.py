@@ -55,6 +55,14 @@ def named_terms(question: str) -> set[str]:
 
 
 def missing_names(question: str, text: str) -> set[str]:
-    """Names from the question that appear nowhere in ``text`` (prefix match, 5 chars)."""
+    """Names from the question that appear nowhere in ``text`` (see :func:`name_found`)."""
     lowered = text.lower()
-    return {name for name in named_terms(question) if name[:5] not in lowered}
+    return {name for name in named_terms(question) if not name_found(name, lowered)}
+
+
+def name_found(name: str, lowered: str) -> bool:
+    """A word of ``lowered`` starts with the name's first five letters, or with all but the
+    last of a shorter name's: a name's adjective or inflected form changes its ending (Italy,
+    Italian; China, Chinese; Ukraine, Ukrainian). Names of four letters or fewer match whole."""
+    size = 5 if len(name) > 5 else max(4, len(name) - 1)
+    return re.search(r"(?<![a-z0-9])" + re.escape(name[:size]), lowered) is not None

@@ -2,7 +2,8 @@
 
 Each unit gets features (embedding similarity to the question, share of the question's words
 it holds, how many words it adds beyond the question's, whether it holds the expected answer
-type, its passage's retrieval rank, its gap to the best unit); a logistic model turns them into
+type, its passage's retrieval rank, its gap to the best unit, the share of the question's names
+it leaves out); a logistic model turns them into
 the probability that the unit holds the answer. The answer's ``confidence`` is that probability
 of the best unit mapped through a monotone curve fitted on gold sets, so that it reads as the
 observed share of answers that held the gold answer. Weights, curve and thresholds live in
@@ -23,7 +24,7 @@ from typing import Literal
 import numpy as np
 
 from rag.answering.answer_type import expected_type, holds_type
-from rag.answering.lexical import STOPWORDS, content_terms, stem
+from rag.answering.lexical import STOPWORDS, content_terms, name_found, named_terms, stem
 from rag.answering.units import Unit
 from rag.models import Passage
 
@@ -35,7 +36,7 @@ ConfidenceLabel = Literal["high", "medium", "low"]
 FEATURES = (
     "bias", "dense", "lexical", "novelty", "repeats_only", "type_match", "type_miss",
     "passage_rank", "dense_gap", "lexical_gap", "length", "joined", "rare_overlap", "bigrams",
-    "rare_gap",
+    "rare_gap", "names_missed",
 )  # fmt: skip
 LABEL_MEANINGS: dict[str, str] = {
     "high": "the quoted sentence very likely answers the question",
@@ -132,6 +133,7 @@ def unit_features(
     total = sum(weight.values()) or 1.0
     rare = np.array([sum(weight[t] for t in terms & ut) / total for ut in unit_terms_all])
     pairs = _bigrams(question)
+    names = named_terms(question)
     best_dense = float(dense.max()) if len(units) else 0.0
     best_lexical = float(lexical.max()) if len(units) else 0.0
     best_rare = float(rare.max()) if len(units) else 0.0
@@ -157,6 +159,7 @@ def unit_features(
             rare[i],
             len(pairs & _bigrams(unit.text)) / len(pairs) if pairs else 0.0,
             rare[i] - best_rare,
+            _names_missed(names, unit.text),
         )
     return rows
 
@@ -184,6 +187,14 @@ def _overlaps(a: Unit, b: Unit) -> bool:
 def probabilities(features: np.ndarray, calibration: Calibration) -> np.ndarray:
     logits = features @ np.asarray(calibration.weights)
     return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+def _names_missed(names: set[str], text: str) -> float:
+    """Share of the question's names (people, places, numbers) the unit does not mention."""
+    if not names:
+        return 0.0
+    lowered = text.lower()
+    return sum(not name_found(n, lowered) for n in names) / len(names)
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:

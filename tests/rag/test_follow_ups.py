@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from rag.engine import RagEngine
 
 MACRON_TRUCE = ("What kind of truce did Emmanuel Macron propose?", "He proposed a truce [1].")
@@ -25,8 +23,6 @@ def test_did_he_rule_it_out_is_resolved_against_the_previous_turn(seed_engine: R
     assert not answer.refused and answer.citations
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the resolved question's words 'rule out' "
-                   "pick Trudeau's sentence over Macron's")  # fmt: skip
 def test_did_he_rule_it_out_quotes_macron(seed_engine: RagEngine) -> None:
     history = [("What did Macron say about European troops in Ukraine?", "No troops yet [1].")]
     answer = seed_engine.ask("Did he rule it out?", history)
