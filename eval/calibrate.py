@@ -37,7 +37,6 @@ from eval.fitting import (
     logistic_regression,
 )
 from eval.runner import eval_settings
-from rag.answering.attribution import about_subject
 from rag.answering.selection import (
     CALIBRATION_FILE,
     FEATURES,
@@ -276,10 +275,7 @@ def simulate(
             out.append({"best": 0.0, "correct": False, "units": 0, "set": q.set_name,
                         "answerable": q.example.answerable, "refusable": False})  # fmt: skip
             continue
-        probs = probabilities(q.features, calibration)
-        mask = about_subject(q.example.question, [u.text for u in q.units])
-        if mask is not None:  # as the answerer does
-            probs = probs * np.asarray(mask, dtype=float)
+        probs = probabilities(q.features, calibration, q.example.question, q.units)
         picked = compose(q.units, probs, calibration.more_ratio, max_units)
         text = " ".join(q.units[i].text for i in picked)
         out.append({"best": float(probs.max()), "correct": holds_gold(q.example, text),

@@ -26,20 +26,23 @@ CLOSE_QUOTE = "”"
 QUOTE = re.compile(r"[“\"]")
 _ASKS_WORDS = re.compile(
     r"^\s*what\s+(?:did|does|has|had|do|have|will|would)\s+(.+?)\s+"
-    r"(?:say|said|tell|told|state|announce|declare|claim|promise|warn|argue|stress|write)\b"
-    r"|\b(?:in|during)\s+(?:his|her|their)\s+(?:speech|address|remarks|statement|interview)\b",
+    r"(?:say|said|tell|told|state|announce|declare|claim|promise|warn|argue|stress|write)\b",
     re.I,
 )
+_LINKING = {"the", "and", "of", "de", "von", "der", "van", "da"}
 
 
 def asked_speakers(question: str) -> set[str]:
-    """The names (lower case) of whoever a question asks the words of; empty when it asks for
-    no one's words ("What did Zelensky say in his speech?" -> ``{"zelensky"}``)."""
+    """The names (lower case) of whoever a question asks the words of ("What did Zelensky say
+    in his speech?" -> ``{"zelensky"}``); empty when it asks for no one's words, or names them
+    by a description ("the Polish leader", whose sentences may say only "Tusk")."""
     match = _ASKS_WORDS.search(question)
     if match is None:
         return set()
-    subject = match.group(1) if match.group(1) else question
-    return named_terms("_ " + subject)
+    words = [w for w in match.group(1).split() if w.lower() not in _LINKING]
+    if not words or not all(w[:1].isupper() for w in words):
+        return set()
+    return named_terms("_ " + match.group(1))
 
 
 def reports_words_of(speakers: set[str], text: str) -> bool:
@@ -47,11 +50,10 @@ def reports_words_of(speakers: set[str], text: str) -> bool:
     saying (at most ``NEAR`` words before it, or starting the sentence) or follows one ("said
     Macron", "according to Meloni"). A name that is only mentioned ("Zelensky's trip") is not."""
     words = _WORD.findall(text)
-    lowered = [w.lower() for w in words]
     verbs = [i for i, w in enumerate(words) if ATTRIBUTION.fullmatch(w) or w.lower() == "according"]
     if not verbs:
         return False
-    for i, word in enumerate(lowered):
+    for i, word in enumerate(words):
         if not any(name_found(s, word) for s in speakers) or word.endswith(("’s", "'s")):
             continue
         if i < SUBJECT_WORDS or any(0 < v - i <= NEAR or 0 < i - v <= NEAR - 1 for v in verbs):
@@ -94,5 +96,5 @@ def about_subject(question: str, texts: list[str]) -> list[bool] | None:
     subject = asked_subject(question)
     if subject is None:
         return None
-    mask = [name_found(subject, t.lower()) for t in texts]
+    mask = [name_found(subject, t) for t in texts]
     return mask if any(mask) else None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.answering.attribution import about_subject, speaker_unreported
+from rag.answering.attribution import speaker_unreported
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
@@ -75,10 +75,8 @@ class ExtractiveAnswerer:
         query_vec = np.asarray(self.embed_model.get_query_embedding(question))
         vecs = embed_texts(self.embed_model, [u.main for u in units])
         dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
-        probs = probabilities(unit_features(question, units, dense, passages), self.calibration)
-        mask = about_subject(question, [u.text for u in units])
-        if mask is not None:  # "Did Macron ...?": only a unit naming Macron settles it
-            probs = probs * np.asarray(mask, dtype=float)
+        features = unit_features(question, units, dense, passages)
+        probs = probabilities(features, self.calibration, question, units)
         return [
             Candidate(u, float(p), float(d)) for u, p, d in zip(units, probs, dense, strict=True)
         ]

@@ -24,11 +24,13 @@ from typing import Literal
 import numpy as np
 
 from rag.answering.answer_type import expected_type, holds_type
+from rag.answering.attribution import about_subject
 from rag.answering.lexical import STOPWORDS, content_terms, name_found, named_terms, stem
 from rag.answering.units import Unit
 from rag.models import Passage
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+SUBJECT_RATIO = 0.5
 _WORDS = re.compile(r"[a-z0-9]+")
 _STOP_PAIRS = {(a, b) for a in STOPWORDS for b in STOPWORDS}
 ConfidenceLabel = Literal["high", "medium", "low"]
@@ -184,17 +186,31 @@ def _overlaps(a: Unit, b: Unit) -> bool:
     return a.start < b.end and b.start < a.end and a.passage_index == b.passage_index
 
 
-def probabilities(features: np.ndarray, calibration: Calibration) -> np.ndarray:
+def probabilities(
+    features: np.ndarray,
+    calibration: Calibration,
+    question: str = "",
+    units: list[Unit] | None = None,
+) -> np.ndarray:
+    """Each unit's probability of answering. A yes/no question about a named subject ("Did
+    Macron rule it out?") is settled only by units naming it, when one of them comes within
+    ``SUBJECT_RATIO`` of the best unit (otherwise the documents name the subject differently:
+    "Canada" answered by a sentence on Trudeau)."""
     logits = features @ np.asarray(calibration.weights)
-    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    mask = about_subject(question, [u.text for u in units]) if question and units else None
+    if mask is not None:
+        named = probs * np.asarray(mask, dtype=float)
+        if named.max() >= SUBJECT_RATIO * probs.max():
+            return named
+    return probs
 
 
 def _names_missed(names: set[str], text: str) -> float:
     """Share of the question's names (people, places, numbers) the unit does not mention."""
     if not names:
         return 0.0
-    lowered = text.lower()
-    return sum(not name_found(n, lowered) for n in names) / len(names)
+    return sum(not name_found(n, text) for n in names) / len(names)
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
