@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,6 +27,9 @@ COLLECTION_RULE = (
 )
 
 
+MAX_COLLECTION_COPIES = 256  # settings copies kept by for_collection, per settings object
+
+
 class Settings(BaseSettings):
     """Everything configurable. Passed down explicitly; no other module reads the environment."""
 
@@ -37,6 +40,8 @@ class Settings(BaseSettings):
         populate_by_name=True,
         frozen=True,  # validated once; changes go through load_settings / replace
     )
+
+    _per_collection: dict[str, Settings] = PrivateAttr(default_factory=dict)
 
     # store
     store: Path = Field(default=Path(".rag"), description="Directory of the embedded Chroma store")
@@ -171,10 +176,18 @@ class Settings(BaseSettings):
         name = (name or "").strip()
         if not name or name == self.collection:
             return self
+        # Kept per name: a server asks this on every request, and validating a whole settings
+        # object again took ~4 ms of CPU (the object is frozen, so the copy can be shared).
+        known = self._per_collection.get(name)
+        if known is not None:
+            return known
         try:
-            return self.replace(collection=name)
+            copy = self.replace(collection=name)
         except ConfigError as exc:  # a name typed by a user: bad input, not bad configuration
             raise InputError(str(exc).removeprefix("invalid settings: collection: ")) from None
+        if len(self._per_collection) < MAX_COLLECTION_COPIES:
+            self._per_collection[name] = copy
+        return copy
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -55,3 +55,28 @@ def test_precision_setting() -> None:
     assert precision(load_settings(embed_precision="bfloat16")) == "bfloat16"
     expected = "bfloat16" if cpu_has_fast_bfloat16() else "float32"
     assert precision(load_settings()) == expected
+
+
+def test_batches_group_similar_lengths_and_cost_less_than_one_padded_batch() -> None:
+    from rag.encoder import PASS_COST_SLOTS, _bucket, _round16, plan_batches
+
+    # the units of one answer: two dozen sentences from 8 to 150 tokens, sorted
+    lengths = sorted([8, 9, 12, 14, 17, 20, 22, 25, 27, 30, 31, 33, 36, 40, 41, 45, 52, 60, 64,
+                      78, 96, 150])  # fmt: skip
+    plan = plan_batches(lengths, 32)
+    assert plan[0][0] == 0 and plan[-1][1] == len(lengths)
+    assert all(a[1] == b[0] for a, b in zip(plan, plan[1:], strict=False))  # contiguous
+    assert all(0 < last - first <= 32 for first, last in plan)
+
+    def cost(batches: list[tuple[int, int]]) -> int:
+        return sum(_bucket(j - i) * _round16(lengths[j - 1]) + PASS_COST_SLOTS
+                   for i, j in batches)  # fmt: skip
+
+    one_batch = cost([(0, len(lengths))])
+    assert cost(plan) < one_batch / 2, (plan, cost(plan), one_batch)
+    # the longest sentence does not pad the short ones
+    assert not any(first == 0 and last == len(lengths) for first, last in plan)
+    # texts of one length fill whole batches of max_rows
+    assert plan_batches([256] * 64, 32) == [(0, 32), (32, 64)]
+    assert plan_batches([], 32) == []
+    assert plan_batches([5], 32) == [(0, 1)]

@@ -32,6 +32,11 @@ def test_for_collection_names_the_rule_and_keeps_the_rest(tmp_path: Path) -> Non
     with pytest.raises(InputError, match="3-63 characters") as caught:
         settings.for_collection("ab")
     assert "'ab' is not a valid collection name" in str(caught.value)
+    # asked on every request by a server: the same frozen copy comes back, bad names still fail
+    assert settings.for_collection(" papers ") is other
+    with pytest.raises(InputError):
+        settings.for_collection("ab")
+    assert other.for_collection(settings.collection).collection == settings.collection
 
 
 def test_public_view_scrubs_keys_and_url_credentials(tmp_path: Path) -> None:
