@@ -57,6 +57,14 @@ def test_seeds_do_not_refuse_answerable_questions(seeds_run: tuple[dict[str, Any
     assert seeds_run[0]["summary"]["ours"]["false_refusal_rate"] <= MAX_FALSE_REFUSALS
 
 
+def test_the_high_label_is_given_and_holds_the_gold(seeds_run: tuple[dict[str, Any], Path]) -> None:
+    """``high`` means the answer holds the gold >= 90% of the time: it must be given (6 of 38
+    answers when measured) and be right; ``medium`` is right at least 80% of the time."""
+    labels = seeds_run[0]["summary"]["ours"]["trust"]["by_label"]
+    assert labels["high"]["n"] >= 3 and labels["high"]["correct"] >= 0.9
+    assert labels["medium"]["correct"] >= 0.8
+
+
 def test_every_question_is_reported_for_both_systems(
     seeds_run: tuple[dict[str, Any], Path],
 ) -> None:

@@ -114,6 +114,9 @@ def test_a_name_matches_its_adjective_but_not_a_word_it_hides_in() -> None:
     text = "The presence of Italian troops in Ukraine has never been on the agenda, Meloni said."
     assert missing_names("Did Italy agree to send troops to Ukrainian soil?", text) == set()
     assert missing_names("What did Biden say?", "They abide by the rules.") == {"biden"}
+    britain = "France and Britain pushed the idea of deploying troops."
+    assert missing_names("What did the British prime minister offer?", britain) == set()
+    assert missing_names("What did the Polish prime minister offer?", britain) == {"polish"}
 
 
 def test_a_yes_no_question_about_someone_is_settled_only_by_sentences_naming_them() -> None:
