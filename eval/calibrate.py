@@ -28,7 +28,7 @@ import numpy as np
 
 from eval import metrics as m
 from eval.calibration_report import evaluate, markdown
-from eval.datasets import Dataset, Example, load_dataset
+from eval.datasets import Dataset, Example, dataset_name, load_dataset
 from eval.fitting import (
     choose_floor,
     choose_threshold,
@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
 
     seeds = load_dataset(args.seeds, args.docs)
-    covid = load_dataset(args.covid, cache_dir=Path("eval/out/cache"))
+    # the articles written where `rag eval` writes them, so both ingest the same files into
+    # the eval's store (two folders would put every article in it twice)
+    covid = load_dataset(
+        args.covid, cache_dir=Path("eval/out") / dataset_name(args.covid) / "cache"
+    )
     holdout = covid.sample(args.holdout, 0)
     held_ids = {e.id for e in holdout.examples}
     rest = [e for e in covid.examples if e.id not in held_ids]
