@@ -15,18 +15,24 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.discovery import discover
 from index.loaders import LoadError
 from index.progress import Progress
 from index.report import IngestReport
 from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, source_key
+from rag.answering.units import chunk_units
 from rag.catalog import StoredVersion
 from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk
 from rag.priority import background_work
+from rag.sentence_vectors import sentence_vectors_of
 from rag.settings import Settings
 from rag.store import Store
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +170,27 @@ def _write(
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush(window)
             bar.advance(len(window), files=f"{done}/{len(jobs)}")
+        _store_sentence_vectors(queue, store, embed_model, settings, bar)
+
+
+def _store_sentence_vectors(
+    chunks: list[Chunk], store: Store, embed_model: BaseEmbedding, settings: Settings, bar: Progress
+) -> None:
+    """Embed now, once, the sentences answers will quote from these chunks, so that an
+    answer embeds only its question (rag.sentence_vectors). Written after the chunks: a kill
+    before this leaves them to be embedded at answer time."""
+    sentence_vectors = sentence_vectors_of(store, embed_model)
+    if sentence_vectors.path is None:  # a Chroma server: nowhere beside it to keep them
+        return
+    # sorted by length: each model batch then holds sentences of about one length (little padding)
+    texts = sorted(dict.fromkeys(t for chunk in chunks for t in chunk_units(chunk)), key=len)
+    bar.start("sentences", len(texts), "sentence")
+    step = settings.embed_batch_size * SORT_WINDOW_BATCHES
+    for start in range(0, len(texts), step):
+        part = texts[start : start + step]
+        with background_work():
+            sentence_vectors.fill(part)
+        bar.advance(len(part))
 
 
 def _by_length(chunks: list[Chunk], settings: Settings) -> list[Chunk]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from rag.answering.base import Answerer, FollowUpRewriter
     from rag.answering.llm_client import ChatModel
+    from rag.sentence_vectors import SentenceVectors
     from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,13 +87,17 @@ def build_chat_model(settings: Settings) -> ChatModel:
     raise ConfigError(f"RAG_LLM={settings.llm} has no chat model; use openai or openai-compatible")
 
 
-def build_answerer(settings: Settings, embed_model: BaseEmbedding) -> Answerer:
+def build_answerer(
+    settings: Settings, embed_model: BaseEmbedding, sentence_vectors: SentenceVectors | None = None
+) -> Answerer:
+    """The configured answerer; the extractive one reads its units' vectors from
+    ``sentence_vectors`` (stored at ingest) when given."""
     match settings.llm:
         case "extractive":
             # deferred for start-up time: modules that pull in heavy libraries
             from rag.answering.extractive import ExtractiveAnswerer
 
-            return ExtractiveAnswerer(settings, embed_model)
+            return ExtractiveAnswerer(settings, embed_model, sentence_vectors=sentence_vectors)
         case "openai" | "openai-compatible":
             # deferred for start-up time: modules that pull in heavy libraries
             from rag.answering.llm import LLMAnswerer

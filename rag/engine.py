@@ -51,11 +51,13 @@ class RagEngine:
         # deferred for start-up time: modules that pull in heavy libraries
         from rag.backends import build_answerer, build_embedding, build_rewriter
         from rag.retrieval import HybridRetriever
+        from rag.sentence_vectors import sentence_vectors_of
         from rag.store import Store
 
         embed_model = build_embedding(settings)
-        answerer = build_answerer(settings, embed_model)
-        retriever = HybridRetriever(settings, Store(settings), embed_model)
+        store = Store(settings)
+        answerer = build_answerer(settings, embed_model, sentence_vectors_of(store, embed_model))
+        retriever = HybridRetriever(settings, store, embed_model)
         return cls(retriever, answerer, build_rewriter(settings, answerer), embed_model)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -187,6 +188,16 @@ class Settings(BaseSettings):
             raise InputError(str(exc).removeprefix("invalid settings: collection: ")) from None
         if len(self._per_collection) < MAX_COLLECTION_COPIES:
             self._per_collection[name] = copy
+        return copy
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Settings:
+        """pydantic's copy, without this object's per-collection copies: pydantic copies
+        private attributes shallowly, so a copy with other values (another LLM) would share
+        the cache and hand out copies made from these settings."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._per_collection = {}
         return copy
 
 

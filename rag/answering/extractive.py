@@ -35,6 +35,7 @@ from rag.models import Answer, Passage
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
+    from rag.sentence_vectors import SentenceVectors
     from rag.settings import Settings
 
 
@@ -62,10 +63,13 @@ class ExtractiveAnswerer:
         settings: Settings,
         embed_model: BaseEmbedding,
         calibration: Calibration | None = None,
+        sentence_vectors: SentenceVectors | None = None,
     ) -> None:
         self.settings = settings
         self.embed_model = embed_model
         self.calibration = calibration or load_calibration()
+        # the units' vectors as ingest stored them (rag.sentence_vectors); None: embed them
+        self.sentence_vectors = sentence_vectors
 
     def candidates(self, question: str, passages: list[Passage]) -> list[Candidate]:
         """Every answer unit of ``passages`` with its probability of answering."""
@@ -73,7 +77,11 @@ class ExtractiveAnswerer:
         if not units:
             return []
         query_vec = np.asarray(self.embed_model.get_query_embedding(question))
-        vecs = embed_texts(self.embed_model, [u.main for u in units])
+        texts = [u.main for u in units]
+        if self.sentence_vectors is not None:
+            vecs = self.sentence_vectors.vectors(texts)
+        else:
+            vecs = embed_texts(self.embed_model, texts)
         dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
         features = unit_features(question, units, dense, passages)
         probs = probabilities(features, self.calibration, question, units)

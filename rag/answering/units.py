@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rag.answering.attribution import ATTRIBUTION, CLOSE_QUOTE, QUOTE, opens_quote
 from rag.answering.table_units import passage_units
-from rag.models import Passage
+from rag.models import Chunk, Passage
 from rag.non_prose import non_prose_spans
 from rag.sentences import split_units
 
@@ -122,3 +122,14 @@ def _is_marked(marked: list[tuple[int, int]], lo: int, hi: int) -> bool:
 def _covered(lo: int, hi: int, s: int, e: int) -> bool:
     overlap = min(hi, e) - max(lo, s)
     return overlap > 0.5 * (hi - lo)
+
+
+def chunk_units(chunk: Chunk) -> list[str]:
+    """The texts the extractive answerer embeds for this chunk (what ingest stores ahead,
+    :mod:`rag.sentence_vectors`): the ``main`` of each of its answer units."""
+    passage = Passage(
+        chunk.chunk_id, chunk.doc_id, chunk.source, chunk.text, 0.0, chunk.start_char,
+        chunk.end_char, chunk.page, chunk.non_prose, boxes=chunk.boxes,
+        table_header=chunk.table_header, context=chunk.context,
+    )  # fmt: skip
+    return [unit.main for unit in answer_units([passage])]

@@ -54,3 +54,17 @@ def test_public_view_scrubs_keys_and_url_credentials(tmp_path: Path) -> None:
     assert view["llm_base_url"] == "http://***@llm.internal:8080/v1"
     assert view["chroma_url"] == "https://***@chroma.internal"
     assert view["llm_api_key_set"] is True and "llm_api_key" not in view
+
+
+def test_a_copy_with_other_values_does_not_reuse_the_originals_collection_copies(
+    tmp_path: Path,
+) -> None:
+    """for_collection keeps its copies per settings object; a pydantic copy with another LLM
+    must not hand out the copies made from the original (they would answer extractively)."""
+    base = load_settings(store=tmp_path)
+    assert base.for_collection("alpha").llm == "extractive"
+    llm = base.model_copy(update={"llm": "openai-compatible", "llm_model": "m",
+                                  "llm_base_url": "http://127.0.0.1:9/v1"})  # fmt: skip
+    alpha = llm.for_collection("alpha")
+    assert (alpha.collection, alpha.llm, alpha.llm_model) == ("alpha", "openai-compatible", "m")
+    assert base.for_collection("alpha").llm == "extractive"
