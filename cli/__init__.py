@@ -1,4 +1,8 @@
-"""The ``rag`` command: a front end that parses options, calls the service tier, prints."""
+"""The ``rag`` command: a front end that parses options, calls the service tier, prints.
+
+``serve``/``ui`` and ``eval``/``bench`` belong to the API and eval front ends, which register
+them through the ``rag.commands`` entry points (:mod:`cli.front_ends`); the shell dispatches
+to them by name and shows their errors like its own."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 import rag  # noqa: F401  (offline guards first)
-from cli import accounts, chat, commands, serve, tools
+from cli import accounts, chat, commands
+from cli.front_ends import FrontEnds
 from cli.output import escape_control, setup_logging
 from cli.parser import build_parser
 from rag.errors import RagError
@@ -17,8 +22,10 @@ from rag.settings import load_settings
 log = logging.getLogger("rag")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, front_ends: FrontEnds | None = None) -> int:
+    """Run one command; ``front_ends`` defaults to the installed ``rag.commands`` entry points."""
+    parser, registered = build_parser(front_ends)
+    args = parser.parse_args(argv)
     setup_logging(args.debug)
     try:
         settings = load_settings(
@@ -39,13 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ask": commands.cmd_ask,
             "chat": chat.cmd_chat,
             "sources": commands.cmd_sources,
-            "serve": serve.cmd_serve,
-            "ui": serve.cmd_serve,
-            "eval": tools.cmd_eval,
-            "bench": tools.cmd_bench,
             "users": accounts.cmd_users,
             "collections": accounts.cmd_collections,
             "feedback": accounts.cmd_feedback,
+            **registered,
         }
         return handler[args.command](args, settings)
     except RagError as exc:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any, NoReturn
+
+from cli.front_ends import FrontEnds, Handler
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, default: object = None) -> None:
@@ -25,12 +28,18 @@ def add_global_options(parser: argparse.ArgumentParser, *, default: object = Non
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description=__doc__)
+def build_parser(
+    front_ends: FrontEnds | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The parser with the shell's own subcommands and those the other front ends register
+    (``front_ends``, by default the ``rag.commands`` entry points), and those front ends'
+    handlers by command name."""
+    front_ends = FrontEnds.installed() if front_ends is None else front_ends
+    parser = ShellParser(prog="rag", description=__doc__, front_ends=front_ends)
     add_global_options(parser)
     shared = argparse.ArgumentParser(add_help=False)
     add_global_options(shared, default=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=argparse.ArgumentParser)
 
     ingest = sub.add_parser("ingest", parents=[shared], help="add or update documents in the store")
     ingest.add_argument("paths", nargs="*", help="files, folders or quoted glob patterns")
@@ -60,34 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     sources = sub.add_parser("sources", parents=[shared], help="list ingested documents")
     sources.add_argument("--json", action="store_true")
-
-    for command, what in (
-        ("serve", "start the chat UI at /, the REST API at /api/v1 and the OpenAI API at /v1"),
-        ("ui", "the same as serve"),
-    ):
-        serve = sub.add_parser(command, parents=[shared], help=what)
-        serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
-        serve.add_argument("--port", type=int, help="port (default 7860)")
-        serve.add_argument(
-            "--upload-dir", type=Path, help="folder for uploaded files (default STORE/uploads)"
-        )
-
-    ev = sub.add_parser(
-        "eval", parents=[shared], help="score a gold set against ours and a baseline"
-    )
-    ev.add_argument("--dataset", type=Path, required=True,
-                    help="seeds .jsonl, rag_dataset.json, or a set's name in the eval data")  # fmt: skip
-    ev.add_argument("--docs", type=Path, help="documents folder (default: found beside the set)")
-    ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
-    ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
-    ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
-    ev.add_argument("--retrieval", help="retrieval modes to compare, e.g. dense,bm25,hybrid")
-    ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
-    ev.add_argument(
-        "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
-    )
-    ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
-    ev.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
 
     users = sub.add_parser("users", help="add, list, remove users; reset an API key")
     users_sub = users.add_subparsers(dest="action", required=True)
@@ -131,21 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("file", type=Path)
     export.add_argument("--only-collection", help="only turns asked of this collection")
 
-    bench = sub.add_parser(
-        "bench", parents=[shared], help="measure ingest, query latency, memory, cold start"
-    )
-    bench.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks")
-    bench.add_argument("--out", type=Path, default=Path("bench-results"), help="report folder")
-    bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
-    bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
-    bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
-    bench.add_argument(
-        "--during-ingest",
-        action="store_true",
-        help="only measure ask latency idle vs while an ingest runs beside it",
-    )
-    bench.add_argument("--api", choices=("with", "without", "only"), default="with",
-                       help="the HTTP API load run (50 concurrent chat completions x 3 rounds): "
-                       "after the sizes (default), not at all, or alone")  # fmt: skip
-    bench.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
-    return parser
+    return parser, front_ends.add_commands(sub, [shared])
+
+
+class ShellParser(argparse.ArgumentParser):
+    """An unknown command says where the other front ends' commands come from and why one
+    may be missing (an entry point that failed to load, or a stale install)."""
+
+    def __init__(self, *args: Any, front_ends: FrontEnds, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.front_ends = front_ends
+
+    def error(self, message: str) -> NoReturn:
+        if "invalid choice" in message:
+            message += "\n" + self.front_ends.missing_hint()
+        super().error(message)

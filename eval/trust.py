@@ -89,8 +89,58 @@ def trust_summary(records: list[dict[str, Any]], system: str) -> dict[str, Any]:
     }
 
 
+# One point of a curve: x, y and the note written beside it (None: no note).
+Point = tuple[float, float, str | None]
+COLORS = {"ours": "#1f77b4", "baseline": "#ff7f0e"}
+
+
 def write_trust_plots(report: dict[str, Any], out: Path) -> list[Path]:
     """``precision_coverage.png`` and ``calibration.png``, ours and the baseline together."""
+    summaries = {s: v.get("trust") for s, v in report["summary"].items() if v.get("trust")}
+    if not summaries:
+        return []
+    coverage: dict[str, list[Point]] = {}
+    calibration: dict[str, list[Point]] = {}
+    for system, trust in summaries.items():
+        points = [p for p in trust["precision_coverage"] if p["precision"] is not None]
+        coverage[system] = [
+            (p["coverage"], p["precision"], f"≥{p['floor']:.1f}" if k % 3 == 0 else None)
+            for k, p in enumerate(points)
+        ]
+        calibration[system] = [
+            (b["mean_confidence"], b["accuracy"], f"n={b['n']}") for b in trust["calibration"]
+        ]
+    name = report["dataset"]
+    return [
+        _plot_curves(
+            out / "precision_coverage.png",
+            coverage,
+            title=f"{name}: precision against coverage by confidence floor",
+            xlabel="coverage (answerable questions answered)",
+            ylabel="precision when answering",
+        ),  # fmt: skip
+        _plot_curves(
+            out / "calibration.png",
+            calibration,
+            title=f"{name}: calibration",
+            xlabel="stated confidence",
+            ylabel="observed share holding the gold answer",
+            diagonal="perfectly calibrated",
+        ),  # fmt: skip
+    ]
+
+
+def _plot_curves(
+    path: Path,
+    curves: dict[str, list[Point]],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    diagonal: str | None = None,
+) -> Path:
+    """One curve per system on the unit square, its points annotated; ``diagonal`` labels a
+    dotted y = x line drawn first."""
     # deferred for start-up time: matplotlib only where needed
     import matplotlib
 
@@ -98,48 +148,25 @@ def write_trust_plots(report: dict[str, Any], out: Path) -> list[Path]:
     # deferred for start-up time: matplotlib only where needed
     import matplotlib.pyplot as plt
 
-    summaries = {s: v.get("trust") for s, v in report["summary"].items() if v.get("trust")}
-    if not summaries:
-        return []
-    colors = {"ours": "#1f77b4", "baseline": "#ff7f0e"}
-    paths = []
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
-    for system, trust in summaries.items():
-        points = [p for p in trust["precision_coverage"] if p["precision"] is not None]
-        ax.plot([p["coverage"] for p in points], [p["precision"] for p in points], "o-",
-                color=colors.get(system), label=system)  # fmt: skip
-        for p in points[::3]:
-            ax.annotate(f"≥{p['floor']:.1f}", (p["coverage"], p["precision"]), fontsize=7)
-    ax.set_xlabel("coverage (answerable questions answered)")
-    ax.set_ylabel("precision when answering")
+    if diagonal is not None:
+        ax.plot([0, 1], [0, 1], ":", color="grey", label=diagonal)
+    for system, points in curves.items():
+        ax.plot([x for x, _, _ in points], [y for _, y, _ in points], "o-",
+                color=COLORS.get(system), label=system)  # fmt: skip
+        for x, y, note in points:
+            if note is not None:
+                ax.annotate(note, (x, y), fontsize=7)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"{report['dataset']}: precision against coverage by confidence floor")
+    ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    paths.append(out / "precision_coverage.png")
-    fig.savefig(paths[-1], dpi=110)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(5.5, 4.5))
-    ax.plot([0, 1], [0, 1], ":", color="grey", label="perfectly calibrated")
-    for system, trust in summaries.items():
-        bins = trust["calibration"]
-        ax.plot([b["mean_confidence"] for b in bins], [b["accuracy"] for b in bins], "o-",
-                color=colors.get(system), label=system)  # fmt: skip
-        for b in bins:
-            ax.annotate(f"n={b['n']}", (b["mean_confidence"], b["accuracy"]), fontsize=7)
-    ax.set_xlabel("stated confidence")
-    ax.set_ylabel("observed share holding the gold answer")
-    ax.set_xlim(0, 1.02)
-    ax.set_ylim(0, 1.02)
-    ax.set_title(f"{report['dataset']}: calibration")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    paths.append(out / "calibration.png")
-    fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
-    return paths
+    return path
 
 
 def _share(a: float, b: float) -> float | None:

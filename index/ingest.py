@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from index.discovery import discover
 from index.loaders import LoadError
 from index.progress import Progress
-from index.report import IngestReport
+from index.report import IngestedDocument, IngestReport
 from index.sync import Job, chunking_key, gone_sources, plan_file, read_file, source_key
 from rag.answering.units import chunk_units
 from rag.catalog import StoredVersion
@@ -115,8 +115,10 @@ def _plan(
                 _strict_failure(entry)
             report.failed.append(entry)
             continue
-        if job is None:
+        if job is None:  # one complete stored version, this file's
             report.unchanged.append(str(path))
+            ((doc_id, stored),) = versions[source_key(path)].items()
+            report.documents[str(path)] = IngestedDocument(doc_id, len(stored.chunk_ids))
             continue
         report.warnings.extend({"path": str(path), "reason": w} for w in job.warnings)
         jobs.append(job)
@@ -228,6 +230,7 @@ def _write_jobs(
         report.chunks_embedded += len(chunks)
     for job in jobs:  # written: the new version is complete in the store from here on
         (report.added if job.is_new else report.updated).append(str(job.path))
+        report.documents[str(job.path)] = IngestedDocument(job.doc_id, len(job.chunks))
     if after_write is not None:
         after_write([job.path for job in jobs])
     stale = [cid for job in jobs for cid in job.stale_ids]

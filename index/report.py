@@ -7,6 +7,14 @@ from typing import Any
 
 
 @dataclass
+class IngestedDocument:
+    """The version of a file that is in the store after the run: its id and chunk count."""
+
+    doc_id: str
+    chunks: int
+
+
+@dataclass
 class IngestReport:
     """Paths per outcome; ``skipped``/``failed``/``warnings`` carry ``{"path", "reason"}``.
 
@@ -14,7 +22,9 @@ class IngestReport:
     ``failed`` ones should have been ingested but could not be (their previous version, if
     any, stays in the store). ``removed`` lists documents deleted by ``--prune``. ``error``
     says why a run stopped before the end (the store became unreachable); the files not
-    written are then in ``failed``.
+    written are then in ``failed``. ``documents`` gives, for each path in ``added``,
+    ``updated`` and ``unchanged``, the document now stored (so a caller need not list the
+    collection to count its chunks).
     """
 
     added: list[str] = field(default_factory=list)
@@ -24,6 +34,7 @@ class IngestReport:
     skipped: list[dict[str, str]] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    documents: dict[str, IngestedDocument] = field(default_factory=dict)
     chunks_embedded: int = 0
     chunks_deleted: int = 0
     seconds: float = 0.0

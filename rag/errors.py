@@ -48,7 +48,7 @@ class AuthError(RagError):
 class DatabaseError(RagError):
     """The users and conversations database cannot be reached or migrated."""
 
-    exit_code = 5
+    exit_code = 6
 
 
 class StoreUnavailableError(RagError):

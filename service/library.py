@@ -141,7 +141,7 @@ class LibraryService:
                 result.lines.append(("error", f"{name} was not added: {reason}"))
                 result.files.append(UploadedFile(name, "failed", reason))
                 continue
-            result.files.append(self._uploaded(name, saved, report, settings.collection, user))
+            result.files.append(self._uploaded(name, saved, report))
             for item in report.failed + report.skipped:
                 result.lines.append(("error", f"{saved.name} was not added: {item['reason']}"))
                 saved.unlink(missing_ok=True)
@@ -156,16 +156,17 @@ class LibraryService:
             progress(1.0, "done")
         return result
 
-    def _uploaded(
-        self, name: str, saved: Path, report: IngestReport, collection: str, user: User | None
-    ) -> UploadedFile:
-        """The outcome of one ingested upload, with its document's id and chunks if stored."""
+    @staticmethod
+    def _uploaded(name: str, saved: Path, report: IngestReport) -> UploadedFile:
+        """The outcome of one ingested upload, with its document's id and chunks if stored
+        (from the report: the collection is not listed again)."""
+        key = source_key(saved)
         for status in ("added", "updated", "unchanged"):
             if getattr(report, status):
-                key = source_key(saved)
-                docs = [d for d in self.documents(collection, user=user) if d.source == key]
-                doc_id = docs[0].doc_id if docs else ""
-                chunks = sum(d.chunks for d in docs)
+                stored = next(
+                    (d for p, d in report.documents.items() if source_key(Path(p)) == key), None
+                )
+                doc_id, chunks = (stored.doc_id, stored.chunks) if stored else ("", 0)
                 return UploadedFile(name, status, "", key, doc_id, chunks, report)
         for status in ("failed", "skipped"):
             items = getattr(report, status)

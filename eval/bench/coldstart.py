@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from eval.bench.server_process import ROOT, ServerProcess, clean_env, free_port, rag_command
 
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env.pop("OPENAI_API_KEY", None)
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+__all__ = ["ROOT", "ask_seconds", "ui_seconds"]
 
 
 def ask_seconds(store: Path, question: str) -> float:
     """Wall time of ``python -m cli --store STORE ask QUESTION`` in a new process."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "cli", "--store", str(store), "ask", question],
-        env=_env(),
+        rag_command(store, "ask", question),
+        env=clean_env(),
         capture_output=True,
         text=True,
         timeout=600,
@@ -36,37 +27,10 @@ def ask_seconds(store: Path, question: str) -> float:
     return seconds
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def ui_seconds(store: Path, timeout: float = 300.0) -> float:
     """Seconds from starting ``rag ui`` until its HTTP port answers a GET of ``/``."""
     port = free_port()
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port)],
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        while time.perf_counter() - started < timeout:
-            if proc.poll() is not None:
-                raise RuntimeError(f"rag ui exited with {proc.returncode} before answering")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
-                    if resp.status == 200:
-                        return time.perf_counter() - started
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"rag ui did not answer on port {port} within {timeout:.0f}s")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    command = rag_command(store, "ui", "--port", str(port))
+    with ServerProcess(command, f"http://127.0.0.1:{port}/", name="rag ui", env=clean_env(),
+                       timeout_s=timeout, poll_s=0.05) as server:  # fmt: skip
+        return server.started_s

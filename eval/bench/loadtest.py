@@ -11,27 +11,35 @@ import re
 import statistics
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import unescape
+from pathlib import Path
 
-# question, a word the answer must contain, a phrase the highlighted sentence must contain
-SEED_CASES = [
-    ("Who said there will be no European troops on Ukrainian soil in the coming weeks?", "Macron",
-     "There will be no European troops on Ukrainian soil in the coming weeks"),
-    ("What did Meloni say about Italian troops in Ukraine?", "agenda", "has never been on the agenda"),
-    ("What did Merkel admit about the Minsk ceasefire?", "give Ukraine time", "Angela Merkel admitted"),
-    ("What did Trudeau say about deploying troops to Ukraine?", "table", "everything’s on the table"),
-    ("Who is the NATO Secretary General mentioned in the article?", "Rutte", "Mark Rutte"),
-    ("What did the Russian Foreign Ministry accuse the EU and UK of?", "militarism", "militarism"),
-    ("What did Starmer say the UK is prepared to do?", "boots on the ground", "boots on the ground"),
-    ("Which countries are pushing the idea of deploying foreign troops to Ukraine?", "France",
-     "pushed primarily by France and Britain"),
-    ("What does Moscow insist on instead of temporary ceasefires?", "legally binding",
-     "permanent, legally binding deal"),
-    ("Under what condition would European troops be deployed according to Macron?", "safe",
-     "situation on the ground is safe"),
-]  # fmt: skip
+from eval.datasets import load_jsonl
+from eval.examples import Example
+from rag.errors import InputError
+
+GOLD = Path(__file__).resolve().parents[1] / "gold" / "seeds.jsonl"
+# Ten direct seed questions, one per client: each names its answer's keywords and the quote
+# that a highlighted sentence must contain.
+LOAD_IDS = ("seed-01", "seed-06", "seed-08", "seed-10", "seed-11",
+            "seed-16", "seed-17", "seed-19", "seed-20", "seed-22")  # fmt: skip
+
+
+def seed_cases(path: Path = GOLD, ids: Sequence[str] = LOAD_IDS) -> list[Example]:
+    """The gold seed questions ``ids``, in that order, each with its keywords and quotes."""
+    by_id = {example.id: example for example in load_jsonl(path)}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise InputError(f"{path}: no seed question with id {', '.join(missing)}")
+    cases = [by_id[i] for i in ids]
+    unchecked = [c.id for c in cases if not (c.keywords and c.evidence)]
+    if unchecked:
+        raise InputError(f"{path}: {', '.join(unchecked)} need keywords and quotes to be checked")
+    return cases
+
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -65,26 +73,31 @@ class LoadReport:
         return f"{len(self.outcomes)} clients, {len(self.failures)} failed; " + ", ".join(parts)
 
 
-def check_answer(transcript: str, evidence: str, expected: str, cited: str) -> str | None:
-    """Why the rendered answer is wrong, or None: expected words, a marker, a marked quote."""
+def check_answer(
+    transcript: str, evidence: str, keywords: Sequence[str], quotes: Sequence[str]
+) -> str | None:
+    """Why the rendered answer is wrong, or None: a clickable marker, every keyword in the
+    answer, and a highlighted sentence that contains one of the gold quotes."""
     last_turn = transcript.rsplit("class='rag-turn'", 1)[-1]
     if "class='rag-cite'" not in last_turn:
         return "no clickable citation in the answer"
-    if expected not in unescape(_TAGS.sub("", last_turn)):
-        return f"answer lacks {expected!r}"
+    answer = unescape(_TAGS.sub("", last_turn))
+    lacking = [k for k in keywords if k not in answer]
+    if lacking:
+        return f"answer lacks {', '.join(map(repr, lacking))}"
     marks = [unescape(m) for m in _MARK.findall(evidence)]
-    if not any(cited in m for m in marks):
-        return f"no highlighted sentence contains {cited!r}"
+    if not any(quote in m for quote in quotes for m in marks):
+        return f"no highlighted sentence contains a gold quote ({quotes[0]!r}...)"
     return None
 
 
 def ask_one(
-    url: str, case: tuple[str, str, str], auth: tuple[str, str] | None, start: threading.Barrier
+    url: str, case: Example, auth: tuple[str, str] | None, start: threading.Barrier
 ) -> Outcome:
     # deferred for start-up time: gradio_client only where needed
     from gradio_client import Client
 
-    question, expected, cited = case
+    question = case.question
     client = Client(url, auth=auth, verbose=False, download_files=False)
     start.wait()
     began = time.perf_counter()
@@ -94,12 +107,12 @@ def ask_one(
         return Outcome(question, time.perf_counter() - began, f"request failed: {exc}")
     seconds = time.perf_counter() - began
     transcript, _question, evidence = (str(x) for x in result[:3])
-    return Outcome(question, seconds, check_answer(transcript, evidence, expected, cited))
+    return Outcome(
+        question, seconds, check_answer(transcript, evidence, case.keywords, case.evidence)
+    )
 
 
-def run_load(
-    url: str, cases: list[tuple[str, str, str]], auth: tuple[str, str] | None = None
-) -> LoadReport:
+def run_load(url: str, cases: list[Example], auth: tuple[str, str] | None = None) -> LoadReport:
     """Every case from its own client, all released at the same moment."""
     start = threading.Barrier(len(cases))
     with ThreadPoolExecutor(max_workers=len(cases)) as pool:
@@ -113,7 +126,7 @@ def main() -> int:
     parser.add_argument("--auth", help="user:password")
     args = parser.parse_args()
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
-    report = run_load(args.url, SEED_CASES, auth)  # type: ignore[arg-type]
+    report = run_load(args.url, seed_cases(), auth)  # type: ignore[arg-type]
     for o in report.outcomes:
         print(f"{o.seconds:6.2f}s  {'ok' if o.problem is None else o.problem}  {o.question}")
     print(report.summary())

@@ -3,51 +3,25 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from eval.bench.coldstart import _env, free_port
-
-START_TIMEOUT_S = 300.0
+from eval.bench.server_process import ServerProcess, clean_env, free_port, rag_command
 
 
-class RagServeProcess:
-    """``rag serve`` in its own process on a free loopback port."""
+class RagServeProcess(ServerProcess):
+    """``rag serve`` in its own process on a free loopback port, up once its health answers."""
 
     def __init__(self, store: Path, *, collection: str = "default") -> None:
         self.store = store
         self.collection = collection
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
+        command = rag_command(store, "--collection", collection, "serve", "--port", str(self.port))
+        super().__init__(command, self.url + "/api/v1/health", name="rag serve", env=clean_env())
 
     def __enter__(self) -> RagServeProcess:
-        command = [sys.executable, "-m", "cli", "--store", str(self.store), "--collection",
-                   self.collection, "serve", "--port", str(self.port)]  # fmt: skip
-        self.proc = subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)  # fmt: skip
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"rag serve exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"rag serve did not answer on port {self.port}")
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.proc is not None
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.start()
+        return self
 
     def cpu_s(self) -> float:
         """User + system CPU seconds of the server process so far."""

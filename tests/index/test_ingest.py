@@ -108,6 +108,10 @@ def test_second_run_embeds_nothing(corpus: tuple[Path, Settings]) -> None:
     assert report.chunks_embedded == 0
     assert len(report.unchanged) == 5 and not report.added and not report.updated
     assert sorted(c["text"] for c in stored_chunks(settings)) == before  # type: ignore[type-var]
+    # the report names each unchanged file's stored document, as the catalogue lists it
+    listed = {d.source: (d.doc_id, d.chunks) for d in Store(settings).catalog.current().documents}
+    carried = {str(Path(p).resolve()): (d.doc_id, d.chunks) for p, d in report.documents.items()}
+    assert carried == listed and len(carried) == 5
 
 
 def test_changed_file_replaces_its_chunks_and_others_stay(tmp_path: Path) -> None:
@@ -119,6 +123,8 @@ def test_changed_file_replaces_its_chunks_and_others_stay(tmp_path: Path) -> Non
     report = ingest_paths([root / "owls.txt", root / "notes"], settings)
     assert report.updated == [str(root / "owls.txt")] and len(report.unchanged) == 2
     assert report.chunks_embedded == 1
+    assert report.documents[str(root / "owls.txt")].chunks == 1
+    assert report.documents[str(root / "owls.txt")].doc_id != old["owls.txt"][0]["doc_id"]
     new = by_source(settings)
     assert [c["text"] for c in new["owls.txt"]] == ["Tawny owls call at dusk in old woodland."]
     assert new["bees.md"] == old["bees.md"] and new["harbour.html"] == old["harbour.html"]

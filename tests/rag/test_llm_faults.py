@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from eval.bench.server_process import free_port
 from rag.answering.base import AnswerDelta
 from rag.engine import RagEngine
 from rag.errors import LLMError
 from rag.models import Answer
 from rag.settings import Settings
 from tests.rag.conftest import MakeEngine, llm_settings, number_of
-from tests.support.openai_server import OpenAIServer, Reply, free_port
+from tests.support.openai_server import OpenAIServer, Reply
 
 QUESTION = "What did Meloni say about Italian troops in Ukraine?"
 MELONI = "the presence of Italian troops in Ukraine has never been on the agenda"

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from rag.errors import ConfigError, DatabaseError
+from eval.bench.server_process import free_port
+from rag.errors import ConfigError, DatabaseError, StoreUnavailableError
 from rag.settings import Settings, load_settings
 from service import Database, build_services
 from service.db import database_url
-from tests.conftest import ROOT
+from tests.conftest import ROOT, RunCli
 
 TABLES = {"alembic_version", "users", "collections", "collection_shares", "conversations", "turns"}
 
@@ -81,10 +82,21 @@ def test_a_bad_url_is_a_config_error() -> None:
 
 
 def test_an_unreachable_database_says_which_without_the_password() -> None:
-    from tests.support.postgres import free_port
-
     url = f"postgresql+psycopg://rag:secret-pw@127.0.0.1:{free_port()}/nothing"
     with pytest.raises(DatabaseError) as caught:
         Database(url).migrate()
     assert "cannot open database postgresql+psycopg://***@127.0.0.1" in str(caught.value)
     assert "secret-pw" not in str(caught.value)
+
+
+def test_an_unreachable_database_exits_6_not_the_chroma_servers_5(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Each cause its own exit code: a script can tell the database from the Chroma server."""
+    assert DatabaseError.exit_code == 6 and StoreUnavailableError.exit_code == 5
+    url = f"postgresql+psycopg://rag:secret-pw@127.0.0.1:{free_port()}/nothing"
+    result = run_cli("--store", str(tmp_path / "store"), "users", "list",
+                     env={"RAG_DATABASE_URL": url}, timeout=120)  # fmt: skip
+    assert result.returncode == 6, result.stderr
+    assert "cannot open database" in result.stderr and "Traceback" not in result.stderr
+    assert "secret-pw" not in result.stderr

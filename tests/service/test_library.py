@@ -84,9 +84,18 @@ def test_ingest_reports_each_file_and_remove_deletes_chunks_and_file(
     assert sorted(p.name for p in dest.iterdir()) == ["zephyr.txt"]
     [doc] = library.documents()
     assert Path(doc.source) == dest / "zephyr.txt" and doc.chunks >= 1
+    # the upload's id and chunk count come from its ingest report and match the listing
+    [added] = [f for f in result.files if f.status == "added"]
+    assert (added.source, added.doc_id, added.chunks) == (doc.source, doc.doc_id, doc.chunks)
 
     again = library.ingest_uploads([good])
     assert not again.changed and "unchanged" in again.summary
+    [unchanged] = again.files
+    assert (unchanged.status, unchanged.doc_id, unchanged.chunks) == (
+        "unchanged",
+        doc.doc_id,
+        doc.chunks,
+    )
 
     assert library.remove_source(doc.source) == doc.chunks
     assert library.documents() == []

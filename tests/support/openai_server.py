@@ -215,10 +215,3 @@ def chunk(body: dict[str, Any], delta: dict[str, Any], finish: str | None) -> di
         "model": body.get("model", "test-model"),
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound and released), for 'server is down' tests."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

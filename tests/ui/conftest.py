@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from eval.bench.server_process import ServerProcess, clean_env, free_port, rag_command
+from tests.conftest import SEEDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,27 +34,6 @@ class UiServer:
     api_key: str  # and the API key it printed
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"`rag ui` exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"`rag ui` did not answer at {url}:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     """``rag ui`` on its default interface and a free port, over a fresh store holding the
@@ -66,33 +41,21 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     collection made before users existed)."""
     base = tmp_path_factory.mktemp("ui-server")
     store, uploads, log = base / "store", base / "uploads", base / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env.pop("OPENAI_API_KEY", None)
-    env["PYTHONPATH"] = str(ROOT)
-    subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "ingest", str(SEEDS)],
+    env = clean_env()
+    subprocess.run(rag_command(store, "ingest", str(SEEDS)),
                    cwd=base, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
-    added = subprocess.run([sys.executable, "-m", "cli", "--store", str(store), "users", "add",
-                            USER, "--admin", "--json"], cwd=base, env=env, check=True,
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    added = subprocess.run(rag_command(store, "users", "add", USER, "--admin", "--json"),
+                           cwd=base, env=env, check=True, capture_output=True, text=True,
+                           timeout=300)  # fmt: skip
     credentials = json.loads(added.stdout)
     auth = (USER, credentials["password"])
-    port = _free_port()
+    port = free_port()
     # No --host: the default binding (127.0.0.1) is part of what is tested.
-    command = [sys.executable, "-m", "cli", "--store", str(store), "ui", "--port", str(port),
-               "--upload-dir", str(uploads)]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)
+    command = rag_command(store, "ui", "--port", str(port), "--upload-dir", str(uploads))
     url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(url, proc, log)
+    with ServerProcess(command, url, name="`rag ui`", cwd=base, env=env, log=log,
+                       timeout_s=SERVER_START_SECONDS, poll_s=0.5):  # fmt: skip
         yield UiServer(url, store, uploads, log, auth, credentials["api_key"])
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

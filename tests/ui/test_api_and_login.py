@@ -4,11 +4,9 @@ busy port)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from eval.bench.server_process import ServerProcess, clean_env, free_port, rag_command
 from tests.conftest import ROOT, RunCli
-from tests.ui.conftest import UiServer, _free_port, _wait_until_up
+from tests.ui.conftest import SERVER_START_SECONDS, UiServer
 
 README = ROOT / "README.md"
 
@@ -44,30 +43,18 @@ def test_item8_public_api_is_exactly_the_documented_list(ui_server: UiServer) ->
 def throttled_ui(tmp_path: Path) -> Iterator[tuple[str, Path, tuple[str, str]]]:
     """`rag ui` with one user on an empty store, its own process: the test locks its logins
     out."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env["PYTHONPATH"] = str(ROOT)
-    port, log = _free_port(), tmp_path / "server.log"
-    store = str(tmp_path / "store")
-    added = subprocess.run([sys.executable, "-m", "cli", "--store", store, "users", "add",
-                            "tester", "--json"], cwd=tmp_path, env=env, check=True,
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    env = clean_env()
+    port, log = free_port(), tmp_path / "server.log"
+    store = tmp_path / "store"
+    added = subprocess.run(rag_command(store, "users", "add", "tester", "--json"), cwd=tmp_path,
+                           env=env, check=True, capture_output=True, text=True,
+                           timeout=300)  # fmt: skip
     auth = ("tester", json.loads(added.stdout)["password"])
-    command = [sys.executable, "-m", "cli", "--store", store, "ui", "--port", str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
     url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(url, proc, log)
+    command = rag_command(store, "ui", "--port", str(port))
+    with ServerProcess(command, url, name="`rag ui`", cwd=tmp_path, env=env, log=log,
+                       timeout_s=SERVER_START_SECONDS, poll_s=0.5):  # fmt: skip
         yield url, log, auth
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _login(url: str, user: str, password: str) -> int:

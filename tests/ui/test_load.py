@@ -6,13 +6,13 @@ import socket
 
 import pytest
 
-from eval.bench.loadtest import SEED_CASES, run_load
+from eval.bench.loadtest import run_load, seed_cases
 from tests.ui.conftest import UiServer
 
 
 @pytest.mark.slow
 def test_ten_concurrent_clients_all_get_correct_cited_answers(ui_server: UiServer) -> None:
-    report = run_load(ui_server.url, SEED_CASES, auth=ui_server.auth)
+    report = run_load(ui_server.url, seed_cases(), auth=ui_server.auth)
     print(f"\nload: {report.summary()}")  # latencies are reported, never asserted
     assert len(report.outcomes) == 10
     assert report.failures == []
@@ -32,7 +32,7 @@ def test_server_binds_loopback_and_requires_login(ui_server: UiServer) -> None:
         urllib.request.urlopen(ui_server.url + "config", timeout=10)
     assert refused.value.code in (401, 403)
     with pytest.raises(ValueError):  # gradio_client cannot even connect without credentials
-        run_load(ui_server.url, SEED_CASES[:1], auth=None)
+        run_load(ui_server.url, seed_cases()[:1], auth=None)
 
 
 def _non_loopback_address() -> str | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from eval.bench.server_process import free_port
 from rag.settings import Settings
 from service import LibraryService
 from tests.rag.conftest import llm_settings
 from tests.support.openai_server import OpenAIServer, Reply
-from tests.ui.conftest import _free_port
 
 ETNA = "Which village did the Etna lava reach?"
 ALETSCH = "How much length did the Aletsch glacier lose?"
@@ -45,7 +45,7 @@ def test_hung_llm_on_one_collection_leaves_other_collections_answering(
                          "The lava reached Zafferana [1].")  # fmt: skip
 
     app = build_app(settings).queue(default_concurrency_limit=ASK_CONCURRENCY)
-    port = _free_port()
+    port = free_port()
     app.launch(server_port=port, prevent_thread_lock=True, show_error=False)
     try:
         url = f"http://127.0.0.1:{port}/"

@@ -1,4 +1,6 @@
-"""The commands that start something bigger: the UI, the eval suite, the benchmarks."""
+"""``rag eval`` and ``rag bench``: the eval front end's commands, registered with the ``rag``
+shell through the ``rag.commands`` entry point (``pyproject.toml``). The heavy modules load
+only when a command runs, since the shell loads this module on every run."""
 
 from __future__ import annotations
 
@@ -7,10 +9,56 @@ import json
 import logging
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import InputError
 from rag.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> dict[str, Handler]:
+    """The ``rag.commands`` entry point: add ``eval`` and ``bench`` to the shell's subcommands
+    (``parents`` carry the shell's global options) and return their handlers by name."""
+    ev = sub.add_parser(
+        "eval", parents=parents, help="score a gold set against ours and a baseline"
+    )
+    ev.add_argument("--dataset", type=Path, required=True,
+                    help="seeds .jsonl, rag_dataset.json, or a set's name in the eval data")  # fmt: skip
+    ev.add_argument("--docs", type=Path, help="documents folder (default: found beside the set)")
+    ev.add_argument("--limit", type=int, help="evaluate a fixed random sample of N questions")
+    ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
+    ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
+    ev.add_argument("--retrieval", help="retrieval modes to compare, e.g. dense,bm25,hybrid")
+    ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
+    ev.add_argument(
+        "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
+    )
+    ev.add_argument("--judge-base-url", help="LLM judge server (default RAG_JUDGE_BASE_URL)")
+    ev.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
+
+    bench = sub.add_parser(
+        "bench", parents=parents, help="measure ingest, query latency, memory, cold start"
+    )
+    bench.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks")
+    bench.add_argument("--out", type=Path, default=Path("bench-results"), help="report folder")
+    bench.add_argument("--queries", type=int, default=40, help="timed questions per size")
+    bench.add_argument("--cold-runs", type=int, default=3, help="cold starts to take a median of")
+    bench.add_argument("--keep-stores", action="store_true", help="keep the bench stores")
+    bench.add_argument(
+        "--during-ingest",
+        action="store_true",
+        help="only measure ask latency idle vs while an ingest runs beside it",
+    )
+    bench.add_argument("--api", choices=("with", "without", "only"), default="with",
+                       help="the HTTP API load run (50 concurrent chat completions x 3 rounds): "
+                       "after the sizes (default), not at all, or alone")  # fmt: skip
+    bench.add_argument("--eval-data", type=Path, help="shared eval sets folder (RAG_EVAL_DATA)")
+    return {"eval": cmd_eval, "bench": cmd_bench}
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
