@@ -28,7 +28,7 @@ import numpy as np
 
 from eval import metrics as m
 from eval.calibration_report import evaluate, markdown
-from eval.datasets import Dataset, Example, load_dataset
+from eval.datasets import Dataset, Example, dataset_name, load_dataset
 from eval.fitting import (
     choose_floor,
     choose_threshold,
@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
 
     seeds = load_dataset(args.seeds, args.docs)
-    covid = load_dataset(args.covid, cache_dir=Path("eval/out/cache"))
+    # the articles written where `rag eval` writes them, so both ingest the same files into
+    # the eval's store (two folders would put every article in it twice)
+    covid = load_dataset(
+        args.covid, cache_dir=Path("eval/out") / dataset_name(args.covid) / "cache"
+    )
     holdout = covid.sample(args.holdout, 0)
     held_ids = {e.id for e in holdout.examples}
     rest = [e for e in covid.examples if e.id not in held_ids]
@@ -145,6 +149,7 @@ def collect(
     With ``cache``, retrieved passages and vectors are kept in that file between runs, so a
     refit after a change to the units or features retrieves and embeds only what is new."""
     # deferred for start-up time: modules that pull in heavy libraries
+    from rag.answering.attribution import speaker_unreported
     from rag.answering.lexical import missing_names
     from service import build_services
 
@@ -192,6 +197,7 @@ def collect(
             features = np.zeros((0, len(FEATURES)))
         labels = np.array([holds_gold(example, u.text, partial=True) for u in units], dtype=float)
         missing = bool(missing_names(example.question, " ".join(p.text for p in passages)))
+        missing = missing or speaker_unreported(example.question, [u.text for u in units])
         questions.append(Question(example, set_name, units, features, labels, missing))
         if cache is not None and len(questions) % 50 == 0:
             cache.write_bytes(pickle.dumps(saved))
@@ -273,7 +279,7 @@ def simulate(
             out.append({"best": 0.0, "correct": False, "units": 0, "set": q.set_name,
                         "answerable": q.example.answerable, "refusable": False})  # fmt: skip
             continue
-        probs = probabilities(q.features, calibration)
+        probs = probabilities(q.features, calibration, q.example.question, q.units)
         picked = compose(q.units, probs, calibration.more_ratio, max_units)
         text = " ".join(q.units[i].text for i in picked)
         out.append({"best": float(probs.max()), "correct": holds_gold(q.example, text),

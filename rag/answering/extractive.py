@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.answering.attribution import speaker_unreported
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
@@ -83,7 +84,8 @@ class ExtractiveAnswerer:
         else:
             vecs = embed_texts(self.embed_model, texts)
         dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
-        probs = probabilities(unit_features(question, units, dense, passages), self.calibration)
+        features = unit_features(question, units, dense, passages)
+        probs = probabilities(features, self.calibration, question, units)
         return [
             Candidate(u, float(p), float(d)) for u, p, d in zip(units, probs, dense, strict=True)
         ]
@@ -94,6 +96,8 @@ class ExtractiveAnswerer:
         candidates = self.candidates(question, passages)
         if not candidates:
             return Selection([], 0.0, [])
+        if speaker_unreported(question, [c.unit.text for c in candidates]):
+            return Selection([], 0.0, candidates)  # "what did X say": nothing X is reported saying
         calibration = self.calibration
         probs = np.array([c.probability for c in candidates])
         confidence = calibration.confidence(float(probs.max()))
@@ -129,6 +133,8 @@ class ExtractiveAnswerer:
             passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
         label = self.calibration.label(selection.confidence)
+        if selection.confidence < self.calibration.refuse_below:
+            label = "low"  # under the refusal floor: answered only because it names documents
         if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)
             yield Answer(

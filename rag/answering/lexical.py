@@ -55,6 +55,23 @@ def named_terms(question: str) -> set[str]:
 
 
 def missing_names(question: str, text: str) -> set[str]:
-    """Names from the question that appear nowhere in ``text`` (prefix match, 5 chars)."""
+    """Names from the question that appear nowhere in ``text`` (see :func:`name_found`)."""
+    return {name for name in named_terms(question) if not name_found(name, text)}
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def name_found(name: str, text: str) -> bool:
+    """``text`` names ``name`` (lower case), or a form of it with another ending: a word
+    starts with the name's first five letters (all but the last of a shorter name's; four
+    letters or fewer match whole), or a capitalised word shares all but its last three letters
+    (four at least). Italy, Italian; China, Chinese; British, Britain; but Biden, abide."""
     lowered = text.lower()
-    return {name for name in named_terms(question) if name[:5] not in lowered}
+    size = 5 if len(name) > 5 else max(4, len(name) - 1)
+    if re.search(r"(?<![a-z0-9])" + re.escape(name[:size]), lowered):
+        return True
+    stem = max(4, len(name) - 3)
+    if len(name) <= stem or not name.isalpha():
+        return False
+    return any(w.lower()[:stem] == name[:stem] for w in _CAPITALISED.findall(text))

@@ -2,7 +2,8 @@
 
 Each unit gets features (embedding similarity to the question, share of the question's words
 it holds, how many words it adds beyond the question's, whether it holds the expected answer
-type, its passage's retrieval rank, its gap to the best unit); a logistic model turns them into
+type, its passage's retrieval rank, its gap to the best unit, the share of the question's names
+it leaves out); a logistic model turns them into
 the probability that the unit holds the answer. The answer's ``confidence`` is that probability
 of the best unit mapped through a monotone curve fitted on gold sets, so that it reads as the
 observed share of answers that held the gold answer. Weights, curve and thresholds live in
@@ -23,11 +24,13 @@ from typing import Literal
 import numpy as np
 
 from rag.answering.answer_type import expected_type, holds_type
-from rag.answering.lexical import STOPWORDS, content_terms, stem
+from rag.answering.attribution import about_subject
+from rag.answering.lexical import STOPWORDS, content_terms, name_found, named_terms, stem
 from rag.answering.units import Unit
 from rag.models import Passage
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+SUBJECT_RATIO = 0.5
 _WORDS = re.compile(r"[a-z0-9]+")
 _STOP_PAIRS = {(a, b) for a in STOPWORDS for b in STOPWORDS}
 ConfidenceLabel = Literal["high", "medium", "low"]
@@ -35,7 +38,7 @@ ConfidenceLabel = Literal["high", "medium", "low"]
 FEATURES = (
     "bias", "dense", "lexical", "novelty", "repeats_only", "type_match", "type_miss",
     "passage_rank", "dense_gap", "lexical_gap", "length", "joined", "rare_overlap", "bigrams",
-    "rare_gap",
+    "rare_gap", "names_missed",
 )  # fmt: skip
 LABEL_MEANINGS: dict[str, str] = {
     "high": "the quoted sentence very likely answers the question",
@@ -132,6 +135,7 @@ def unit_features(
     total = sum(weight.values()) or 1.0
     rare = np.array([sum(weight[t] for t in terms & ut) / total for ut in unit_terms_all])
     pairs = _bigrams(question)
+    names = named_terms(question)
     best_dense = float(dense.max()) if len(units) else 0.0
     best_lexical = float(lexical.max()) if len(units) else 0.0
     best_rare = float(rare.max()) if len(units) else 0.0
@@ -157,6 +161,7 @@ def unit_features(
             rare[i],
             len(pairs & _bigrams(unit.text)) / len(pairs) if pairs else 0.0,
             rare[i] - best_rare,
+            _names_missed(names, unit.text),
         )
     return rows
 
@@ -181,9 +186,31 @@ def _overlaps(a: Unit, b: Unit) -> bool:
     return a.start < b.end and b.start < a.end and a.passage_index == b.passage_index
 
 
-def probabilities(features: np.ndarray, calibration: Calibration) -> np.ndarray:
+def probabilities(
+    features: np.ndarray,
+    calibration: Calibration,
+    question: str = "",
+    units: list[Unit] | None = None,
+) -> np.ndarray:
+    """Each unit's probability of answering. A yes/no question about a named subject ("Did
+    Macron rule it out?") is settled only by units naming it, when one of them comes within
+    ``SUBJECT_RATIO`` of the best unit (otherwise the documents name the subject differently:
+    "Canada" answered by a sentence on Trudeau)."""
     logits = features @ np.asarray(calibration.weights)
-    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    mask = about_subject(question, [u.text for u in units]) if question and units else None
+    if mask is not None:
+        named = probs * np.asarray(mask, dtype=float)
+        if named.max() >= SUBJECT_RATIO * probs.max():
+            return named
+    return probs
+
+
+def _names_missed(names: set[str], text: str) -> float:
+    """Share of the question's names (people, places, numbers) the unit does not mention."""
+    if not names:
+        return 0.0
+    return sum(not name_found(n, text) for n in names) / len(names)
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:

@@ -2,7 +2,8 @@
 
 A unit is one sentence, or a sentence with its neighbour when the neighbour carries what the
 sentence leaves out: the subject of a sentence that starts with a pronoun ("He proposed ..."
-needs the sentence naming him) or the attribution of a quote whose speaker comes next. Units
+needs the sentence naming him) or the attribution of a quote whose speaker comes next (through
+the sentence that closes a quote running over up to three sentences). Units
 that are not prose (headings, captions, references, page furniture, signatures, table dumps,
 marked at ingest) and fragments of five words or fewer are never units.
 """
@@ -12,23 +13,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answering.attribution import ATTRIBUTION, CLOSE_QUOTE, QUOTE, opens_quote
 from rag.answering.table_units import passage_units
 from rag.models import Chunk, Passage
 from rag.non_prose import non_prose_spans
 from rag.sentences import split_units
 
 MIN_UNIT_WORDS = 6  # a unit of five words or fewer is a fragment, never an answer
+QUOTE_RUNS_ON = 2  # sentences after the first that a quote may run over to its attribution
 _PRONOUN_START = re.compile(
     r"^[“\"‘']?(?:he|she|they|it|this|these|those|his|her|their|its|that|such|the latter|"
     r"the former)\b",
     re.I,
 )
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|added|stated|wrote|argued|insisted|warned|noted|explained|"
-    r"according to|announced|declared)\b",
-    re.I,
-)
-_QUOTE = re.compile(r"[“\"]")
 
 
 @dataclass(frozen=True)
@@ -68,8 +65,8 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
                 continue
             if k > 0 and prose[k - 1] and _needs_previous(sentence):
                 first = spans[k - 1][0]
-            elif k + 1 < len(spans) and prose[k + 1] and _needs_next(sentence, spans, k, passage):
-                last = spans[k + 1][1]
+            else:
+                last = _attribution_end(sentence, spans, prose, k, passage) or end
             text = passage.text[first:last]
             if len(text.split()) < MIN_UNIT_WORDS:
                 continue
@@ -89,12 +86,24 @@ def _needs_previous(sentence: str) -> bool:
     )
 
 
-def _needs_next(sentence: str, spans: list[tuple[int, int]], k: int, passage: Passage) -> bool:
-    """A quote with no attribution, followed by a sentence that attributes it."""
-    if not _QUOTE.search(sentence) or _ATTRIBUTION.search(sentence):
-        return False
-    nxt = passage.text[spans[k + 1][0] : spans[k + 1][1]]
-    return bool(_ATTRIBUTION.search(nxt))
+def _attribution_end(
+    sentence: str, spans: list[tuple[int, int]], prose: list[bool], k: int, passage: Passage
+) -> int | None:
+    """Where a quote without attribution gets it: the end of the next sentence when that one
+    attributes it, or of the sentence closing a quote that runs on (up to ``QUOTE_RUNS_ON``
+    sentences later) when that one does. None when the sentence needs no other."""
+    if not QUOTE.search(sentence) or ATTRIBUTION.search(sentence):
+        return None
+    runs_on = opens_quote(sentence)
+    for j in range(k + 1, min(k + 2 + (QUOTE_RUNS_ON - 1 if runs_on else 0), len(spans))):
+        if not prose[j]:
+            return None
+        following = passage.text[spans[j][0] : spans[j][1]]
+        if ATTRIBUTION.search(following):
+            return spans[j][1]
+        if CLOSE_QUOTE in following or not runs_on:
+            return None  # the quote closed unattributed
+    return None
 
 
 def _marks(passage: Passage) -> list[tuple[int, int]]:

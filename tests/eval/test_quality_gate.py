@@ -1,9 +1,7 @@
 """The quality gate: the whole seeds gold set through the real engine, against the baseline.
 
 Thresholds sit a little under what was measured when they were set (seeds, 49 questions,
-hybrid top-5, extractive): hit@5 1.00, MRR 0.89, keyword match 0.85, citation precision 0.99,
-citation recall 0.90, refusal recall 0.80, refusal precision 0.67, answerable refused 0.10.
-A regression below them fails CI.
+hybrid top-5, extractive; see ``GATE``). A regression below them fails CI.
 """
 
 from __future__ import annotations
@@ -20,20 +18,21 @@ from eval.runner import EvalOptions, run_eval
 from rag.settings import load_settings
 from tests.conftest import ROOT, SEEDS
 
-# Issue 12 moved the balance: the calibrated floor refuses 90% of the unanswerable questions
-# (was 80%) and answers are right more often when given (precision when answering), at the
-# cost of refusing some hard paraphrases (keyword match 0.85 -> 0.78 over all answerable).
+# Measured after issue 12's second round (weighted fusion, attribution and subject rules,
+# calibration refit): keyword match 0.91, precision when answering 0.95, citation precision
+# 0.95, citation recall 0.92, refusal recall 0.90, refusal precision 0.82, MRR 0.93, answerable
+# refused 0.05 (2 of 39). Each floor leaves room for about one question.
 GATE = {
     "hit@k": 0.95,
-    "mrr": 0.85,
-    "keyword_match": 0.75,
+    "mrr": 0.90,
+    "keyword_match": 0.87,
     "precision_when_answering": 0.90,
     "citation_precision": 0.90,
-    "citation_recall": 0.75,
+    "citation_recall": 0.87,
     "refusal_recall": 0.85,
-    "refusal_precision": 0.55,  # more refusals of hard paraphrases: 9 of 16 refusals were right
+    "refusal_precision": 0.70,
 }
-MAX_FALSE_REFUSALS = 0.20
+MAX_FALSE_REFUSALS = 0.10
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +55,14 @@ def test_seeds_meet_the_quality_gate(seeds_run: tuple[dict[str, Any], Path], met
 
 def test_seeds_do_not_refuse_answerable_questions(seeds_run: tuple[dict[str, Any], Path]) -> None:
     assert seeds_run[0]["summary"]["ours"]["false_refusal_rate"] <= MAX_FALSE_REFUSALS
+
+
+def test_the_high_label_is_given_and_holds_the_gold(seeds_run: tuple[dict[str, Any], Path]) -> None:
+    """``high`` means the answer holds the gold >= 90% of the time: it must be given (6 of 38
+    answers when measured) and be right; ``medium`` is right at least 80% of the time."""
+    labels = seeds_run[0]["summary"]["ours"]["trust"]["by_label"]
+    assert labels["high"]["n"] >= 3 and labels["high"]["correct"] >= 0.9
+    assert labels["medium"]["correct"] >= 0.8
 
 
 def test_every_question_is_reported_for_both_systems(

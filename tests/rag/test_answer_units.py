@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.answer_type import expected_type, holds_type
+from rag.answering.attribution import about_subject, asked_speakers, speaker_unreported
+from rag.answering.lexical import missing_names
 from rag.answering.units import answer_units
 from rag.models import Passage
 
@@ -77,3 +79,54 @@ def test_holds_type_wants_something_the_question_does_not_name() -> None:
     where = "Where was the emergency summit held?"
     assert holds_type("place", "Leaders met at an emergency summit in London on Sunday.", where)
     assert holds_type("number", "The genome is 29,903 nucleotides long.", "How long is it?")
+
+
+def test_a_quote_running_over_sentences_is_quoted_through_its_attribution() -> None:
+    text = (
+        "“Not every nation will feel able to contribute, but that cannot mean we sit back. "
+        "Instead, those willing will intensify planning now with real urgency. "
+        "The UK is prepared to back this with boots on the ground,” Starmer told the press. "
+        "“A second quote that nobody attributes runs on here. And it ends unattributed.” "
+        "The summit ended late in the evening after long talks."
+    )
+    first, *rest = answer_units([passage(text)])
+    assert first.main.startswith("“Not every nation") and first.joined
+    assert first.text.endswith("Starmer told the press.")
+    unattributed = next(u for u in rest if u.main.startswith("“A second quote"))
+    assert not unattributed.joined
+
+
+def test_a_question_for_someones_words_needs_a_sentence_reporting_theirs() -> None:
+    texts = [
+        "After Vladimir Zelensky’s trip to Washington, Starmer emphasized the need to act.",
+        "Italian Prime Minister Giorgia Meloni stated that no plan for troops existed.",
+        "“There will be no troops in the coming weeks,” Macron said in an interview.",
+    ]
+    question = "What did Zelensky say in his speech at the summit?"
+    assert asked_speakers(question) == {"zelensky"}
+    assert speaker_unreported(question, texts)  # only mentioned, never reported speaking
+    assert not speaker_unreported("What did Meloni say?", texts)  # the subject of "stated"
+    assert not speaker_unreported("What did Macron say about troops?", texts)  # "..., Macron said"
+    assert not speaker_unreported("What did the leaders agree on?", texts)  # nobody's words
+
+
+def test_a_name_matches_its_adjective_but_not_a_word_it_hides_in() -> None:
+    text = "The presence of Italian troops in Ukraine has never been on the agenda, Meloni said."
+    assert missing_names("Did Italy agree to send troops to Ukrainian soil?", text) == set()
+    assert missing_names("What did Biden say?", "They abide by the rules.") == {"biden"}
+    britain = "France and Britain pushed the idea of deploying troops."
+    assert missing_names("What did the British prime minister offer?", britain) == set()
+    assert missing_names("What did the Polish prime minister offer?", britain) == {"polish"}
+
+
+def test_a_yes_no_question_about_someone_is_settled_only_by_sentences_naming_them() -> None:
+    texts = [
+        "Trudeau did not rule out deploying troops to Ukraine.",
+        "“There will be no European troops on Ukrainian soil,” Macron said.",
+    ]
+    assert about_subject("Did Macron rule it out (European troops in Ukraine)?", texts) == [
+        False,
+        True,
+    ]
+    assert about_subject("Did Scholz rule it out?", texts) is None  # nobody to prefer
+    assert about_subject("Who ruled it out?", texts) is None  # not a yes/no question
