@@ -84,11 +84,12 @@ class SentenceVectors:
         if db is None:
             return {}
         keys = {_key(t): t for t in texts}
+        ordered = list(keys)
         found: dict[str, np.ndarray] = {}
         try:
             with self._lock:
-                for k in range(0, len(texts), LOOKUP_BATCH):
-                    part = list(keys)[k : k + LOOKUP_BATCH]
+                for k in range(0, len(ordered), LOOKUP_BATCH):
+                    part = ordered[k : k + LOOKUP_BATCH]
                     rows = db.execute(
                         f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(part))})",
                         part,

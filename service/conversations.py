@@ -93,13 +93,8 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "collection": self.collection,
-            "updated": self.updated_at.isoformat(),
-            "turns": [t.to_json() for t in self.turns],
-        }
+        summary = ConversationSummary(self.id, self.title, self.collection, self.updated_at)
+        return {**summary.to_json(), "turns": [t.to_json() for t in self.turns]}
 
 
 @dataclass(frozen=True)

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 
-def write_pdf(
-    path: Path, pages: list[str], *, user_password: str | None = None, array_elements: int = 0
-) -> Path:
-    """A PDF whose page ``i`` shows ``pages[i]`` in Helvetica (extractable by pypdf).
-
-    ``array_elements`` > 0 puts an array of that many numbers in the document catalog.
-    """
+def _writer_with_helvetica() -> tuple[Any, Any]:
+    """A pypdf writer and a reference to Helvetica in it (the font every page names /F1)."""
     from pypdf import PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-    )
+    from pypdf.generic import DictionaryObject, NameObject
 
     writer = PdfWriter()
     font = writer._add_object(
@@ -32,11 +22,37 @@ def write_pdf(
             }
         )
     )
+    return writer, font
+
+
+def _letter_page(writer: Any, font: Any) -> Any:
+    """A blank US Letter page whose resources name ``font`` /F1."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    page = writer.add_blank_page(612, 792)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
+    return page
+
+
+def write_pdf(
+    path: Path, pages: list[str], *, user_password: str | None = None, array_elements: int = 0
+) -> Path:
+    """A PDF whose page ``i`` shows ``pages[i]`` in Helvetica (extractable by pypdf).
+
+    ``array_elements`` > 0 puts an array of that many numbers in the document catalog.
+    """
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        NameObject,
+        NumberObject,
+    )
+
+    writer, font = _writer_with_helvetica()
     for text in pages:
-        page = writer.add_blank_page(612, 792)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
+        page = _letter_page(writer, font)
         lines = [_pdf_string(line) for line in textwrap.wrap(text, 80)]
         body = " T* ".join(f"({line}) Tj" for line in lines)
         stream = DecodedStreamObject()
@@ -91,24 +107,11 @@ HTML = """<!doctype html>
 def write_layout_pdf(path: Path, pages: list[list[tuple[float, float, str]]]) -> Path:
     """A PDF whose pages show each ``(x, y, text)`` at ``x`` points from the left and ``y``
     points from the top (Helvetica 10), as a filing lays out its tables with spaces."""
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import DecodedStreamObject, NameObject
 
-    writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-    )
+    writer, font = _writer_with_helvetica()
     for items in pages:
-        page = writer.add_blank_page(612, 792)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
+        page = _letter_page(writer, font)
         ops = " ".join(
             f"BT /F1 10 Tf 1 0 0 1 {x:.1f} {792 - y:.1f} Tm ({_pdf_string(text)}) Tj ET"
             for x, y, text in items
