@@ -56,8 +56,9 @@ class RagEngine:
 
         embed_model = build_embedding(settings)
         store = Store(settings)
-        answerer = build_answerer(settings, embed_model, sentence_vectors_of(store, embed_model))
-        retriever = HybridRetriever(settings, store, embed_model)
+        sentence_vectors = sentence_vectors_of(store, embed_model)
+        answerer = build_answerer(settings, embed_model, sentence_vectors)
+        retriever = HybridRetriever(settings, store, embed_model, sentence_vectors)
         return cls(retriever, answerer, build_rewriter(settings, answerer), embed_model)
 
     @property

@@ -70,6 +70,10 @@ class SentenceVectors:
             self._write(missing, fresh)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
+    def stored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those texts that have one (nothing is embedded)."""
+        return self._read(list(dict.fromkeys(texts)))
+
     def fill(self, texts: Sequence[str]) -> int:
         """Embed and store the texts not stored yet; how many were embedded."""
         wanted = list(dict.fromkeys(texts))
