@@ -41,6 +41,7 @@ from rag.answering.selection import (
     CALIBRATION_FILE,
     FEATURES,
     Calibration,
+    answer_score,
     compose,
     load_calibration,
     probabilities,
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--covid", type=Path, default=data / "covid-qa-deepset/rag_dataset.json")
     parser.add_argument("--seeds", type=Path, default=Path("eval/gold/seeds.jsonl"))
     parser.add_argument("--docs", type=Path, default=Path("seeds"))
-    parser.add_argument("--train", type=int, default=200, help="COVID-QA training questions")
+    parser.add_argument("--train", type=int, default=400, help="COVID-QA training questions")
     parser.add_argument("--holdout", type=int, default=300, help="the eval sample's --limit")
     parser.add_argument("--out", type=Path, default=CALIBRATION_FILE)
     parser.add_argument("--report", type=Path, default=Path("eval/out/calibration"))
@@ -280,9 +281,9 @@ def simulate(
                         "answerable": q.example.answerable, "refusable": False})  # fmt: skip
             continue
         probs = probabilities(q.features, calibration, q.example.question, q.units)
-        picked = compose(q.units, probs, calibration.more_ratio, max_units)
+        picked = compose(q.units, probs, calibration.more_ratio, max_units, q.example.question)
         text = " ".join(q.units[i].text for i in picked)
-        out.append({"best": float(probs.max()), "correct": holds_gold(q.example, text),
+        out.append({"best": answer_score(probs), "correct": holds_gold(q.example, text),
                     "units": len(picked), "set": q.set_name,
                     "answerable": q.example.answerable, "refusable": True,
                     "words_min": min(len(q.units[i].text.split()) for i in picked)})  # fmt: skip

@@ -3,6 +3,7 @@ question's units, a logistic scaling, an isotonic confidence curve and threshold
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -81,15 +82,19 @@ def isotonic_curve(
 
 def choose_threshold(confidences: list[float], correct: list[bool], precision: float) -> float:
     """The lowest confidence from which answers hold the gold at least ``precision`` of the
-    time (at least 10 answers); above every confidence when no such point exists."""
-    pairs = sorted(zip(confidences, correct, strict=True), reverse=True)
+    time (at least 10 answers); above every confidence when no such point exists. Answers of
+    one confidence count together (sorted apart, the right ones first would flatter it)."""
+    pairs = sorted(zip(confidences, correct, strict=True), key=lambda p: -p[0])
     best = 1.01
     hits = 0
     for n, (c, k) in enumerate(pairs, 1):
         hits += k
+        if n < len(pairs) and pairs[n][0] == c:
+            continue  # the next answer has this confidence too
         if n >= 10 and hits / n >= precision:
             best = c
-    return round(best, 4)
+    # rounded down: a threshold rounded up would shut out the answers it was read off
+    return best if best > 1.0 else math.floor(best * 10_000) / 10_000
 
 
 def choose_floor(unanswerable: list[float], refused: float) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-AnswerType = Literal["person", "date", "place", "number", "name", "none"]
+AnswerType = Literal["person", "date", "place", "number", "money", "name", "none"]
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -31,6 +31,12 @@ _NUMBER = re.compile(
     r"third|quarter|twice|double|triple|several)\b|%",
     re.I,
 )
+# a sum of money: a currency sign or word, or a number of millions ("a year" is not money)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion|bn|mn)\b|\b(?:dollars?|euros?|"
+    r"pounds? sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|usd|eur|gbp)\b",
+    re.I,
+)
 _PLACE_CUE = re.compile(
     r"\b(?:in|at|from|to|near|across|outside|inside|within|into)\s+(?:the\s+)?"
     r"((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+)*)"
@@ -48,6 +54,10 @@ _WHERE = re.compile(r"^\s*where\b|\b(?:what|which|in which) (?:city|country|coun
 _HOW_MANY = re.compile(r"\bhow (?:many|much|long|old|far|big|large|often|tall)\b|"
                        r"\b(?:what|which) (?:number|percentage|proportion|share|rate|amount|"
                        r"size|length|range|dose|ratio|fraction|price|cost)\b", re.I)  # fmt: skip
+_HOW_MUCH_MONEY = re.compile(r"\bhow much (?:money|funding|aid|cash)\b|\bhow much (?:\w+ ){0,6}"
+                             r"(?:cost|costs|pay|paid|spend|spent|pledge|pledged|raise|raised|"
+                             r"invest|invested|donate|donated|worth|owe|owed)\b|\b(?:what|which) "
+                             r"(?:price|cost|sum|budget)\b", re.I)  # fmt: skip
 _WHICH_NAME = re.compile(r"\b(?:which|what) (?:newspaper|magazine|agency|party|country|village|"
                          r"countries|body|institution|virus|drug|vaccine|species|"
                          r"organi[sz]ation|company)\b", re.I)  # fmt: skip
@@ -55,6 +65,8 @@ _WHICH_NAME = re.compile(r"\b(?:which|what) (?:newspaper|magazine|agency|party|c
 
 def expected_type(question: str) -> AnswerType:
     """The answer type the question's words ask for; ``none`` for what/why/how questions."""
+    if _HOW_MUCH_MONEY.search(question):
+        return "money"
     if _HOW_MANY.search(question):
         return "number"
     if _WHEN.search(question):
@@ -75,6 +87,8 @@ def holds_type(answer_type: AnswerType, text: str, question: str) -> bool:
     asked = question.lower()
     if answer_type == "date":
         return any(m.group(0).lower() not in asked for m in _DATE.finditer(text))
+    if answer_type == "money":
+        return any(m.group(0).lower() not in asked for m in _MONEY.finditer(text))
     if answer_type == "number":
         return any(m.group(0).lower() not in asked for m in _NUMBER.finditer(text))
     if answer_type == "place":

@@ -23,6 +23,7 @@ from rag.answering.lexical import missing_names
 from rag.answering.named_documents import best_per_document, names_documents
 from rag.answering.selection import (
     Calibration,
+    answer_score,
     compose,
     load_calibration,
     probabilities,
@@ -100,7 +101,7 @@ class ExtractiveAnswerer:
             return Selection([], 0.0, candidates)  # "what did X say": nothing X is reported saying
         calibration = self.calibration
         probs = np.array([c.probability for c in candidates])
-        confidence = calibration.confidence(float(probs.max()))
+        confidence = calibration.confidence(answer_score(probs))
         named = names_documents(passages)  # then answered, labelled low, rather than refused
         floor = 0.0 if named else calibration.refuse_below
         if confidence < max(floor, self.settings.min_confidence):
@@ -117,7 +118,7 @@ class ExtractiveAnswerer:
             return Selection([candidates[best]], confidence, candidates)  # a figure: its row
         picked = compose(
             [c.unit for c in candidates], probs, calibration.more_ratio,
-            self.settings.max_answer_sentences,
+            self.settings.max_answer_sentences, question,
         )  # fmt: skip
         return Selection([candidates[i] for i in picked], confidence, candidates)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rag.answering.country_names import other_names
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -66,7 +68,21 @@ def name_found(name: str, text: str) -> bool:
     """``text`` names ``name`` (lower case), or a form of it with another ending: a word
     starts with the name's first five letters (all but the last of a shorter name's; four
     letters or fewer match whole), or a capitalised word shares all but its last three letters
-    (four at least). Italy, Italian; China, Chinese; British, Britain; but Biden, abide."""
+    (four at least). Italy, Italian; China, Chinese; British, Britain; but Biden, abide. A
+    country is also found by its other names (British: the UK; Russia: Moscow)."""
+    if _form_found(name, text):
+        return True
+    return any(_whole_name_found(other, text) for other in other_names(name))
+
+
+def _whole_name_found(name: str, text: str) -> bool:
+    """``name`` as whole words ("UK", "Moscow"); a short form only in capitals ("US", not "us")."""
+    if len(name.replace(".", "")) <= 3:
+        return re.search(r"(?<![\w.])" + re.escape(name.upper()) + r"(?![\w])", text) is not None
+    return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.I) is not None
+
+
+def _form_found(name: str, text: str) -> bool:
     lowered = text.lower()
     size = 5 if len(name) > 5 else max(4, len(name) - 1)
     if re.search(r"(?<![a-z0-9])" + re.escape(name[:size]), lowered):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rag.answering.answer_type import expected_type, holds_type
 from rag.answering.attribution import about_subject, asked_speakers, speaker_unreported
-from rag.answering.lexical import missing_names
-from rag.answering.units import answer_units
+from rag.answering.lexical import missing_names, name_found
+from rag.answering.polarity import contradicts
+from rag.answering.selection import asked_parties, compose
+from rag.answering.units import Unit, answer_units
 from rag.models import Passage
 
 
@@ -130,3 +133,50 @@ def test_a_yes_no_question_about_someone_is_settled_only_by_sentences_naming_the
     ]
     assert about_subject("Did Scholz rule it out?", texts) is None  # nobody to prefer
     assert about_subject("Who ruled it out?", texts) is None  # not a yes/no question
+
+
+def test_a_sum_of_money_is_asked_for_by_how_much_money_and_a_year_is_not_one() -> None:
+    question = "How much money did the EU pledge to Ukraine at the summit?"
+    assert expected_type(question) == "money"
+    assert expected_type("How much did the new hospital cost?") == "money"
+    assert expected_type("How much virus was shed after ten days?") == "number"
+    assert not holds_type("money", "Merkel admitted in 2022 that the deal bought time.", question)
+    assert holds_type("money", "The EU pledged €800 billion for defence.", question)
+    assert holds_type("money", "Canada gave 50 million dollars.", question)
+
+
+def test_a_country_is_found_by_its_other_names() -> None:
+    assert name_found("british", "The UK is prepared to back this with boots on the ground.")
+    assert name_found("russia", "Moscow has strongly opposed the deployment of foreign troops.")
+    assert name_found("canada", "Ottawa has looked at the ways it can best help.")
+    assert not name_found("british", "Macron proposed a truce in the air.")
+    assert name_found("american", "The US said it would not send troops.")
+    assert not name_found("american", "Leaders told us nothing.")  # a short form in capitals only
+    assert missing_names("What did the British prime minister offer?", "The UK is prepared.") == set()
+
+
+def test_a_sentence_negating_what_a_wh_question_asks_contradicts_it() -> None:
+    question = "Which leader ruled out sending European soldiers to Ukraine in the near future?"
+    assert contradicts(question, "Trudeau did not rule out potentially deploying troops to Ukraine.")
+    assert not contradicts(question, "“There will be no European troops on Ukrainian soil,” Macron said.")
+    assert not contradicts(question, "Moscow has repeatedly ruled out temporary ceasefires.")
+    # a yes/no question is answered by either polarity
+    assert not contradicts("Did Trudeau rule out deploying troops?", "Trudeau did not rule out troops.")
+    # and a negated question is contradicted by a plain statement
+    assert contradicts("Who did not attend the summit?", "Tusk attended the summit in London.")
+
+
+def test_a_question_about_two_named_parties_quotes_a_sentence_on_each() -> None:
+    question = "What did Lavrov and the Russian Foreign Ministry say about the troop idea?"
+    assert asked_parties(question) == [{"lavrov"}, {"russian", "foreign", "ministry"}]
+    assert asked_parties("When was the summit held and where?") == []
+    texts = [
+        "Russian Foreign Minister Sergey Lavrov said the idea is meant to fuel the conflict.",
+        "Moscow has strongly opposed the deployment of unauthorized foreign troops to Ukraine.",
+        "The Russian Foreign Ministry also accused the EU and UK of embarking on militarism.",
+    ]
+    units = [Unit(0, 100 * k, 100 * k + len(t), t, t) for k, t in enumerate(texts)]
+    probs = np.array([0.9, 0.5, 0.3])
+    assert compose(units, probs, 0.8, 3, question) == [0, 2]  # the Minister is not the Ministry
+    assert compose(units, probs, 0.8, 3, "What did Lavrov say about the troop idea?") == [0]
+    assert compose(units, np.array([0.9, 0.5, 0.1]), 0.8, 3, question) == [0]  # too unlikely
