@@ -16,6 +16,7 @@ import bisect
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -166,20 +167,35 @@ def unit_features(
     return rows
 
 
-def compose(units: list[Unit], probs: np.ndarray, more_ratio: float, max_units: int) -> list[int]:
-    """Indices of the units an answer quotes: the best, and further ones (not overlapping)
+def compose(
+    units: list[Unit], probs: np.ndarray | Sequence[float], more_ratio: float, max_units: int
+) -> list[int]:
+    """Indices of the units an answer quotes: the best, and further ones (neither overlapping
+    a chosen one nor repeating its text: overlapping chunks and filings repeat sentences)
     within ``more_ratio`` of its probability, up to ``max_units``; reading order."""
     if not units:
         return []
+    probs = np.asarray(probs, dtype=float)
     order = np.argsort(-probs, kind="stable")
     best = int(order[0])
     chosen = [best]
     for i in order[1:]:
         if len(chosen) >= max_units or probs[i] < more_ratio * probs[best]:
             break
-        if not any(_overlaps(units[int(i)], units[c]) for c in chosen):
+        unit = units[int(i)]
+        if not any(_overlaps(unit, units[c]) or _same_text(unit, units[c]) for c in chosen):
             chosen.append(int(i))
     return sorted(chosen, key=lambda c: (units[c].passage_index, units[c].start))
+
+
+def _same_text(a: Unit, b: Unit) -> bool:
+    return text_key(a.text) == text_key(b.text)
+
+
+def text_key(text: str) -> str:
+    """A unit's text with case and spacing set aside: a line break inside a sentence differs
+    from page to page."""
+    return " ".join(text.split()).lower()
 
 
 def _overlaps(a: Unit, b: Unit) -> bool:
