@@ -133,8 +133,6 @@ class ExtractiveAnswerer:
             passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
         label = self.calibration.label(selection.confidence)
-        if selection.confidence < self.calibration.refuse_below:
-            label = "low"  # under the refusal floor: answered only because it names documents
         if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)
             yield Answer(

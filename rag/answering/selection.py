@@ -76,6 +76,10 @@ class Calibration:
         return y0 + (y1 - y0) * (best_probability - x0) / (x1 - x0 or 1.0)
 
     def label(self, confidence: float) -> ConfidenceLabel:
+        """``low`` under the refusal floor too: such an answer is given only because its
+        question names documents (:mod:`rag.answering.named_documents`)."""
+        if confidence < self.refuse_below:
+            return "low"
         if confidence >= self.high:
             return "high"
         if confidence >= self.medium:
