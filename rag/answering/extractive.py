@@ -20,7 +20,7 @@ from rag.answering.attribution import speaker_unreported
 from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
-from rag.answering.named_documents import best_per_document, names_documents
+from rag.answering.named_documents import names_documents, quote_named
 from rag.answering.selection import (
     Calibration,
     answer_score,
@@ -110,16 +110,18 @@ class ExtractiveAnswerer:
         row = figure_row(question, [u.text for u in units], [c.probability for c in candidates])
         if row is not None:  # a figure: the row whose label names it
             return Selection([candidates[row]], confidence, candidates)
-        each = best_per_document(units, probs.tolist(), passages) if named else []
-        if each:  # several named documents: quote each
-            return Selection([candidates[i] for i in each], confidence, candidates)
+        if named:  # the units closest in meaning, of each named document
+            picked = quote_named(
+                units, [c.dense for c in candidates], passages,
+                self.settings.max_answer_sentences,
+            )  # fmt: skip
+            return Selection([candidates[i] for i in picked], confidence, candidates)
         best = int(probs.argmax())
         if is_row_unit(candidates[best].unit.text):
             return Selection([candidates[best]], confidence, candidates)  # a figure: its row
         picked = compose(
-            [c.unit for c in candidates], probs, calibration.more_ratio,
-            self.settings.max_answer_sentences, question,
-        )  # fmt: skip
+            units, probs, calibration.more_ratio, self.settings.max_answer_sentences, question
+        )
         return Selection([candidates[i] for i in picked], confidence, candidates)
 
     def stream(
@@ -134,8 +136,6 @@ class ExtractiveAnswerer:
             passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
         label = self.calibration.label(selection.confidence)
-        if selection.confidence < self.calibration.refuse_below:
-            label = "low"  # under the refusal floor: answered only because it names documents
         if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)
             yield Answer(

@@ -42,13 +42,18 @@ def overlap(question_terms: set[str], sentence: str) -> float:
     return len(question_terms & content_terms(sentence)) / len(question_terms)
 
 
-_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*|\d[\d.,]*)")
+_NAME = re.compile(r"(?<![\w-])(?:[A-Z][\w’'-]*|\d[\d.,]*)")  # not "Qs" of "10-Qs"
+_SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[a-z]{3}\.)\s+")  # not after "Mr."
 
 
 def named_terms(question: str) -> set[str]:
-    """Capitalised words (not the first word) and numbers: names the answer must mention."""
-    words = question.split()
-    rest = " ".join(words[1:])
+    """Capitalised words and numbers: names the answer must mention. The first word of each
+    of the question's sentences is capitalised as any first word is ("... each period? List
+    them separately."), so it is not one."""
+    rest = " ".join(
+        part.split(maxsplit=1)[1] for part in _SENTENCE_END.split(question.strip())
+        if len(part.split(maxsplit=1)) > 1
+    )  # fmt: skip
     return {
         m.group(0).lower().split("’")[0].split("'")[0].rstrip(".,")
         for m in _NAME.finditer(rest)

@@ -19,6 +19,7 @@ import bisect
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +86,10 @@ class Calibration:
         return y0 + (y1 - y0) * (score - x0) / (x1 - x0 or 1.0)
 
     def label(self, confidence: float) -> ConfidenceLabel:
+        """``low`` under the refusal floor too: such an answer is given only because its
+        question names documents (:mod:`rag.answering.named_documents`)."""
+        if confidence < self.refuse_below:
+            return "low"
         if confidence >= self.high:
             return "high"
         if confidence >= self.medium:
@@ -188,21 +193,28 @@ def answer_score(probs: np.ndarray) -> float:
 
 
 def compose(
-    units: list[Unit], probs: np.ndarray, more_ratio: float, max_units: int, question: str = ""
+    units: list[Unit],
+    probs: np.ndarray | Sequence[float],
+    more_ratio: float,
+    max_units: int,
+    question: str = "",
 ) -> list[int]:
-    """Indices of the units an answer quotes: the best, and further ones (not overlapping)
+    """Indices of the units an answer quotes: the best, and further ones (neither overlapping
+    a chosen one nor repeating its text: overlapping chunks and filings repeat sentences)
     within ``more_ratio`` of its probability, up to ``max_units``; reading order. A question
     about several named parties ("What did Lavrov and the Foreign Ministry say?") also gets
     the best unit naming a party the others leave out, if within ``COVER_RATIO`` of the best."""
     if not units:
         return []
+    probs = np.asarray(probs, dtype=float)
     order = np.argsort(-probs, kind="stable")
     best = int(order[0])
     chosen = [best]
     for i in order[1:]:
         if len(chosen) >= max_units or probs[i] < more_ratio * probs[best]:
             break
-        if not any(_overlaps(units[int(i)], units[c]) for c in chosen):
+        unit = units[int(i)]
+        if not any(_overlaps(unit, units[c]) or _same_text(unit, units[c]) for c in chosen):
             chosen.append(int(i))
     for party in asked_parties(question):
         if len(chosen) >= max_units:
@@ -214,7 +226,7 @@ def compose(
                 break
             unit = units[int(i)]
             if _names_all(party, unit.text) and not any(
-                _overlaps(unit, units[c]) for c in chosen
+                _overlaps(unit, units[c]) or _same_text(unit, units[c]) for c in chosen
             ):
                 chosen.append(int(i))
                 break
@@ -228,6 +240,16 @@ def asked_parties(question: str) -> list[set[str]]:
     parts = [named_terms("_ " + part) for part in re.split(r"\s+and\s+|,\s+", question)]
     parties = [p for p in parts if p]
     return parties if len(parties) > 1 else []
+
+
+def _same_text(a: Unit, b: Unit) -> bool:
+    return text_key(a.text) == text_key(b.text)
+
+
+def text_key(text: str) -> str:
+    """A unit's text with case and spacing set aside: a line break inside a sentence differs
+    from page to page."""
+    return " ".join(text.split()).lower()
 
 
 def _overlaps(a: Unit, b: Unit) -> bool:

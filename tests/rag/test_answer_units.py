@@ -122,6 +122,13 @@ def test_a_name_matches_its_adjective_but_not_a_word_it_hides_in() -> None:
     assert missing_names("What did the Polish prime minister offer?", britain) == {"polish"}
 
 
+def test_only_names_count_not_first_words_of_later_sentences_or_parts_of_a_form_code() -> None:
+    text = "Apple's Form 10-Q: net sales rose; foreign exchange rates cut them in each period."
+    asked = "What was the impact of exchange rates on Apple in these 10-Qs? List each period."
+    assert missing_names(asked, text) == set()  # not "list", not "qs" of "10-Qs"
+    assert missing_names("Did Mr. Macron say it? Please quote him.", text) == {"mr", "macron"}
+
+
 def test_a_yes_no_question_about_someone_is_settled_only_by_sentences_naming_them() -> None:
     texts = [
         "Trudeau did not rule out deploying troops to Ukraine.",

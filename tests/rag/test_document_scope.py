@@ -3,6 +3,7 @@ those documents: the right quarter's figure, each quarter cited when none is nam
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,16 @@ def test_a_question_over_a_companys_quarters_cites_each_of_them(reports_engine: 
     }  # fmt: skip
     for figure in ("$311", "$347", "$402"):
         assert figure in answer.answer
+
+
+def test_a_sentence_every_quarter_repeats_is_quoted_once(reports_engine: RagEngine) -> None:
+    # every Acme report holds the same revenue sentence; and "List" (the first word of a
+    # second sentence) and "10-Qs" are not names the documents must hold
+    answer = reports_engine.ask("What drove Acme's revenue growth in these 10-Qs? List it.")
+    assert not answer.refused
+    quoted = [" ".join(s.split()) for s in re.split(r"\[\d+\]", answer.answer) if s.strip()]
+    assert len(quoted) == len(set(quoted)), answer.answer
+    assert "strong demand for rockets" in answer.answer
 
 
 def test_a_question_naming_no_document_is_not_scoped(reports_engine: RagEngine) -> None:

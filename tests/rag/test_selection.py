@@ -75,3 +75,11 @@ def test_an_extractive_answer_streams_one_sentence_at_a_time(seed_engine: RagEng
     assert "".join(deltas) == answer.answer
     assert len(deltas) == answer.answer.count(" [") >= 1  # each delta is one cited unit
     assert all(d.rstrip().endswith("]") for d in deltas)
+
+
+def test_an_answer_under_the_refusal_floor_is_labelled_low() -> None:
+    # given only because its question names documents (rag.answering.named_documents)
+    calibration = load_calibration()
+    assert calibration.label(calibration.refuse_below * 0.99) == "low"
+    assert calibration.label(calibration.refuse_below) != "low"
+    assert calibration.label(calibration.high) == "high"
