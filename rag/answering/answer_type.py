@@ -37,6 +37,8 @@ _MONEY = re.compile(
     r"pounds? sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|usd|eur|gbp)\b",
     re.I,
 )
+_COUNT = re.compile(r"\bhow many\b", re.I)  # a count: a year such as 2022 does not answer it
+_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _PLACE_CUE = re.compile(
     r"\b(?:in|at|from|to|near|across|outside|inside|within|into)\s+(?:the\s+)?"
     r"((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+)*)"
@@ -90,7 +92,11 @@ def holds_type(answer_type: AnswerType, text: str, question: str) -> bool:
     if answer_type == "money":
         return any(m.group(0).lower() not in asked for m in _MONEY.finditer(text))
     if answer_type == "number":
-        return any(m.group(0).lower() not in asked for m in _NUMBER.finditer(text))
+        return any(
+            m.group(0).lower() not in asked
+            and not (_COUNT.search(asked) and _YEAR.match(m.group(0)))
+            for m in _NUMBER.finditer(text)
+        )
     if answer_type == "place":
         return any(_new_name(m.group(1), asked) for m in _PLACE_CUE.finditer(text))
     # person, name: a capitalised name the question does not contain (sentence-initial words

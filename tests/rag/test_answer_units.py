@@ -152,6 +152,13 @@ def test_a_sum_of_money_is_asked_for_by_how_much_money_and_a_year_is_not_one() -
     assert holds_type("money", "Canada gave 50 million dollars.", question)
 
 
+def test_a_year_does_not_answer_how_many() -> None:
+    question = "How many troops did Germany promise to send to Ukraine?"
+    assert not holds_type("number", "Merkel admitted in 2022 that the deal bought time.", question)
+    assert holds_type("number", "Germany promised to send 5,000 troops.", question)
+    assert holds_type("number", "The truce began in 2022.", "How long ago did the truce begin?")
+
+
 def test_a_country_is_found_by_its_other_names() -> None:
     assert name_found("british", "The UK is prepared to back this with boots on the ground.")
     assert name_found("russia", "Moscow has strongly opposed the deployment of foreign troops.")
@@ -159,16 +166,24 @@ def test_a_country_is_found_by_its_other_names() -> None:
     assert not name_found("british", "Macron proposed a truce in the air.")
     assert name_found("american", "The US said it would not send troops.")
     assert not name_found("american", "Leaders told us nothing.")  # a short form in capitals only
-    assert missing_names("What did the British prime minister offer?", "The UK is prepared.") == set()
+    assert (
+        missing_names("What did the British prime minister offer?", "The UK is prepared.") == set()
+    )
 
 
 def test_a_sentence_negating_what_a_wh_question_asks_contradicts_it() -> None:
     question = "Which leader ruled out sending European soldiers to Ukraine in the near future?"
-    assert contradicts(question, "Trudeau did not rule out potentially deploying troops to Ukraine.")
-    assert not contradicts(question, "“There will be no European troops on Ukrainian soil,” Macron said.")
+    assert contradicts(
+        question, "Trudeau did not rule out potentially deploying troops to Ukraine."
+    )
+    assert not contradicts(
+        question, "“There will be no European troops on Ukrainian soil,” Macron said."
+    )
     assert not contradicts(question, "Moscow has repeatedly ruled out temporary ceasefires.")
     # a yes/no question is answered by either polarity
-    assert not contradicts("Did Trudeau rule out deploying troops?", "Trudeau did not rule out troops.")
+    assert not contradicts(
+        "Did Trudeau rule out deploying troops?", "Trudeau did not rule out troops."
+    )
     # and a negated question is contradicted by a plain statement
     assert contradicts("Who did not attend the summit?", "Tusk attended the summit in London.")
 

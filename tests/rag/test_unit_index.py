@@ -95,7 +95,9 @@ def test_a_question_naming_documents_searches_only_them(two_docs: tuple[Settings
     settings, docs = two_docs
     index = _index(settings)
     source = next(
-        str(n.metadata["source"]) for n in Store(settings).nodes() if "orchard" in n.metadata["source"]
+        str(n.metadata["source"])
+        for n in Store(settings).nodes()
+        if "orchard" in n.metadata["source"]
     )
     assert _search(index, ICE, [source]) == [ORCHARD]
     assert _search(index, ICE, ["no-such-file.txt"]) == []
