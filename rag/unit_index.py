@@ -14,7 +14,8 @@ BM25 index, :mod:`rag.bm25_index`), from the chunks in Chroma and the stored uni
 is not used (:meth:`UnitIndex.search` returns None, and retrieval falls back on the chunk
 vectors) while more than a few units have no stored vector: during an ingest, which stores
 them after its chunks (checked again every ``RECHECK_S``), for a store written before unit
-vectors existed, and with a Chroma server, which has nowhere to keep them.
+vectors existed, with a Chroma server, which has nowhere to keep them, and for a collection of
+more than ``MAX_UNITS`` units (about 40k chunks), whose matrix would take too much memory.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 EMBED_AT_BUILD = 64  # missing unit vectors a build embeds itself rather than wait for them
 RECHECK_S = 30.0  # how often an incomplete index looks again for the vectors it misses
+# Units kept in memory at most (384 float32 each: 1.5 kB; about 6 a chunk): beyond, chunk
+# vectors serve (at 100k chunks the matrix would take about 0.9 GB).
+MAX_UNITS = 250_000
 
 
 @dataclass
@@ -114,7 +118,12 @@ class UnitIndex:
                 nodes.append(node)
                 texts.extend(mains)
         self.builds += 1
-        log.info("building the unit index of %d chunks (%d units)", len(nodes), len(texts))
+        if len(texts) > MAX_UNITS:
+            log.info("%d units are more than the unit index keeps (%d): passages are found by "
+                     "chunk vectors", len(texts), MAX_UNITS)  # fmt: skip
+            nodes, texts, starts = [], [], []
+        else:
+            log.info("building the unit index of %d chunks (%d units)", len(nodes), len(texts))
         matrix = _Matrix(
             key=key,
             vectors=np.zeros((0, 0), dtype=np.float32),

@@ -18,19 +18,20 @@ from eval.runner import EvalOptions, run_eval
 from rag.settings import load_settings
 from tests.conftest import ROOT, SEEDS
 
-# Measured after issue 12's second round (weighted fusion, attribution and subject rules,
-# calibration refit): keyword match 0.91, precision when answering 0.95, citation precision
-# 0.95, citation recall 0.92, refusal recall 0.90, refusal precision 0.82, MRR 0.93, answerable
-# refused 0.05 (2 of 39). Each floor leaves room for about one question.
+# Measured after issue 12's third round (retrieval by answer unit, polarity, money and
+# country rules, confidence weighing the best unit's lead): keyword match 0.95, precision when
+# answering 0.97, citation precision 0.97, citation recall 0.95, refusal recall 0.90, refusal
+# precision 0.90, MRR 0.96, answerable refused 0.03 (1 of 39). Each floor leaves room for about
+# one question.
 GATE = {
     "hit@k": 0.95,
-    "mrr": 0.90,
-    "keyword_match": 0.87,
-    "precision_when_answering": 0.90,
-    "citation_precision": 0.90,
-    "citation_recall": 0.87,
+    "mrr": 0.92,
+    "keyword_match": 0.92,
+    "precision_when_answering": 0.94,
+    "citation_precision": 0.94,
+    "citation_recall": 0.92,
     "refusal_recall": 0.85,
-    "refusal_precision": 0.70,
+    "refusal_precision": 0.80,
 }
 MAX_FALSE_REFUSALS = 0.10
 
@@ -58,7 +59,7 @@ def test_seeds_do_not_refuse_answerable_questions(seeds_run: tuple[dict[str, Any
 
 
 def test_the_high_label_is_given_and_holds_the_gold(seeds_run: tuple[dict[str, Any], Path]) -> None:
-    """``high`` means the answer holds the gold >= 90% of the time: it must be given (6 of 38
+    """``high`` means the answer holds the gold >= 90% of the time: it must be given (10 of 38
     answers when measured) and be right; ``medium`` is right at least 80% of the time."""
     labels = seeds_run[0]["summary"]["ours"]["trust"]["by_label"]
     assert labels["high"]["n"] >= 3 and labels["high"]["correct"] >= 0.9

@@ -135,3 +135,16 @@ def test_engine_answers_from_passages_found_by_unit(two_docs: tuple[Settings, Pa
     retriever = engine.retriever
     assert isinstance(retriever, HybridRetriever) and retriever.units is not None
     assert retriever.units.builds == 1
+
+
+def test_a_collection_of_more_units_than_kept_is_served_by_chunk_vectors(
+    two_docs: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, _ = two_docs
+    monkeypatch.setattr(unit_index, "MAX_UNITS", 3)  # the two documents have six
+    engine = RagEngine.from_settings(settings)
+    retriever = engine.retriever
+    assert isinstance(retriever, HybridRetriever) and retriever.units is not None
+    query = np.asarray(build_embedding(settings).get_query_embedding(FROST))
+    assert retriever.units.search(query, 5) is None
+    assert "1931" in engine.ask(FROST).answer
