@@ -73,7 +73,7 @@ def test_ask_prints_the_label_and_each_source_with_its_supporting_sentence(
 
 
 def test_refusal_in_text_mode_lists_the_closest_passages(seed_settings: Settings) -> None:
-    result = rag(seed_settings, "ask", "What is the boiling point of water at sea level?")
+    result = rag(seed_settings, "ask", "What is the recipe for a chocolate cake?")
     assert result.returncode == 0, result.stderr
     assert "could not find" in result.stdout
     assert "Closest passages (not used):" in result.stdout

@@ -30,6 +30,7 @@ import numpy as np
 from rag.answering.answer_type import expected_type, holds_type
 from rag.answering.attribution import about_subject
 from rag.answering.lexical import STOPWORDS, content_terms, name_found, named_terms, stem
+from rag.answering.parties import asked_parties, names_all
 from rag.answering.polarity import contradicts
 from rag.answering.units import Unit
 from rag.models import Passage
@@ -219,27 +220,18 @@ def compose(
     for party in asked_parties(question):
         if len(chosen) >= max_units:
             break
-        if any(_names_all(party, units[c].text) for c in chosen):
+        if any(names_all(party, units[c].text) for c in chosen):
             continue
         for i in order:
             if probs[i] < COVER_RATIO * probs[best]:
                 break
             unit = units[int(i)]
-            if _names_all(party, unit.text) and not any(
+            if names_all(party, unit.text) and not any(
                 _overlaps(unit, units[c]) or _same_text(unit, units[c]) for c in chosen
             ):
                 chosen.append(int(i))
                 break
     return sorted(chosen, key=lambda c: (units[c].passage_index, units[c].start))
-
-
-def asked_parties(question: str) -> list[set[str]]:
-    """The names of each party a question joins with "and", when it joins several named ones
-    ("Lavrov and the Russian Foreign Ministry" -> ``[{"lavrov"}, {"russian", "foreign",
-    "ministry"}]``); empty otherwise."""
-    parts = [named_terms("_ " + part) for part in re.split(r"\s+and\s+|,\s+", question)]
-    parties = [p for p in parts if p]
-    return parties if len(parties) > 1 else []
 
 
 def _same_text(a: Unit, b: Unit) -> bool:
@@ -281,14 +273,6 @@ def _names_missed(names: set[str], text: str) -> float:
     if not names:
         return 0.0
     return sum(not name_found(n, text) for n in names) / len(names)
-
-
-def _names_all(names: set[str], text: str) -> bool:
-    """``text`` holds every one of ``names`` as a word, give or take an ending of up to three
-    letters (stricter than :func:`name_found`: the Foreign Ministry is not its Minister)."""
-    return all(
-        re.search(r"(?<![\w-])" + re.escape(n) + r"[a-z]{0,3}(?![\w-])", text, re.I) for n in names
-    )
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:

@@ -8,8 +8,9 @@ import pytest
 from rag.answering.answer_type import expected_type, holds_type
 from rag.answering.attribution import about_subject, asked_speakers, speaker_unreported
 from rag.answering.lexical import missing_names, name_found
+from rag.answering.parties import asked_parties
 from rag.answering.polarity import contradicts
-from rag.answering.selection import asked_parties, compose
+from rag.answering.selection import compose
 from rag.answering.units import Unit, answer_units
 from rag.models import Passage
 
