@@ -14,7 +14,8 @@ BM25 index, :mod:`rag.bm25_index`), from the chunks in Chroma and the stored uni
 is not used (:meth:`UnitIndex.search` returns None, and retrieval falls back on the chunk
 vectors) while more than a few units have no stored vector: during an ingest, which stores
 them after its chunks (checked again every ``RECHECK_S``), for a store written before unit
-vectors existed, with a Chroma server, which has nowhere to keep them, and for a collection of
+vectors were stored at ingest (when a second look finds none added, a background thread
+embeds them, yielding to answers), with a Chroma server, which has nowhere to keep them, and for a collection of
 more than ``MAX_UNITS`` units (about 40k chunks), whose matrix would take too much memory.
 """
 
@@ -30,6 +31,7 @@ import numpy as np
 
 from rag.answering.units import answer_units
 from rag.node_passage import to_passage
+from rag.priority import background_work
 
 if TYPE_CHECKING:
     from llama_index.core.schema import NodeWithScore, TextNode
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 
 EMBED_AT_BUILD = 64  # missing unit vectors a build embeds itself rather than wait for them
 RECHECK_S = 30.0  # how often an incomplete index looks again for the vectors it misses
+FILL_BATCH = 256  # unit vectors embedded per background step
 # Units kept in memory at most (384 float32 each: 1.5 kB; about 6 a chunk): beyond, chunk
 # vectors serve (at 100k chunks the matrix would take about 0.9 GB).
 MAX_UNITS = 250_000
@@ -58,6 +61,7 @@ class _Matrix:
     texts: list[str]  # every unit's text, in row order, until ``vectors`` is filled
     missing: list[str]  # unit texts without a stored vector (the matrix is unusable if any)
     checked: float  # time.monotonic() of the last look for the missing vectors
+    looks: int = 0  # looks that found vectors missing
 
 
 class UnitIndex:
@@ -69,6 +73,7 @@ class UnitIndex:
         self.builds = 0  # matrices built by this object
         self._lock = threading.Lock()
         self._matrix: _Matrix | None = None
+        self.filling: threading.Thread | None = None  # embeds missing unit vectors, if any
 
     def search(
         self, query_vector: np.ndarray, top_k: int, sources: list[str] | None = None
@@ -143,9 +148,12 @@ class UnitIndex:
         found = self.sentence_vectors.stored(matrix.missing)
         missing = [t for t in dict.fromkeys(matrix.missing) if t not in found]
         if len(missing) > EMBED_AT_BUILD:
-            if len(matrix.missing) == len(matrix.texts):  # the first look
+            if matrix.looks == 0:
                 log.info("%d of %d unit vectors are not stored yet: passages are found by "
                          "chunk vectors until they are", len(missing), len(matrix.texts))  # fmt: skip
+            elif len(missing) == len(matrix.missing):  # no ingest is storing them: store them
+                self._fill_in_background(missing)
+            matrix.looks += 1
             matrix.missing = missing
             return
         found = self.sentence_vectors.stored(matrix.texts)
@@ -160,3 +168,22 @@ class UnitIndex:
         matrix.vectors = vectors
         matrix.missing = []
         matrix.texts = []  # only needed until the matrix is full
+
+    def _fill_in_background(self, texts: list[str]) -> None:
+        """Embed and store ``texts`` in a thread of their own, yielding to answers
+        (:func:`rag.priority.background_work`): a store written before unit vectors were
+        stored at ingest gets them once, then retrieves by unit."""
+        if self.filling is not None and self.filling.is_alive():
+            return
+
+        def fill() -> None:
+            try:
+                for start in range(0, len(texts), FILL_BATCH):
+                    with background_work():
+                        self.sentence_vectors.fill(texts[start : start + FILL_BATCH])
+            except Exception as exc:  # a cache: retrieval goes on by chunk vectors
+                log.warning("could not store the missing unit vectors: %s", exc)
+
+        log.info("storing %d missing unit vectors in the background", len(texts))
+        self.filling = threading.Thread(target=fill, name="unit-vectors", daemon=True)
+        self.filling.start()

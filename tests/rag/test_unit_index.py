@@ -148,3 +148,25 @@ def test_a_collection_of_more_units_than_kept_is_served_by_chunk_vectors(
     query = np.asarray(build_embedding(settings).get_query_embedding(FROST))
     assert retriever.units.search(query, 5) is None
     assert "1931" in engine.ask(FROST).answer
+
+
+def test_a_store_without_unit_vectors_gets_them_in_the_background(
+    two_docs: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, _ = two_docs
+    store = Store(settings)
+    vectors = sentence_vectors_of(store, build_embedding(settings))
+    assert vectors.path is not None
+    for old in vectors.path.parent.glob(vectors.path.name + "*"):  # a store written before
+        old.unlink()
+    monkeypatch.setattr(unit_index, "EMBED_AT_BUILD", 2)
+    monkeypatch.setattr(unit_index, "RECHECK_S", 0.0)
+    index = UnitIndex(store, vectors)
+    query = np.asarray(build_embedding(settings).get_query_embedding(FROST))
+    assert index.search(query, 5) is None and index.filling is None  # an ingest may store them
+    assert index.search(query, 5) is None  # none came: they are stored in the background
+    assert index.filling is not None
+    index.filling.join(timeout=60)
+    found = index.search(query, 5)
+    assert found is not None and found[0].node.get_content() == ORCHARD
+    assert index.builds == 1
