@@ -156,8 +156,9 @@ class UnitIndex:
             matrix.looks += 1
             matrix.missing = missing
             return
-        found = self.sentence_vectors.stored(matrix.texts)
-        missing = [t for t in dict.fromkeys(matrix.texts) if t not in found]
+        if matrix.missing is not matrix.texts:  # a later look: read the found ones too
+            found = self.sentence_vectors.stored(matrix.texts)
+            missing = [t for t in dict.fromkeys(matrix.texts) if t not in found]
         if missing:
             found.update(zip(missing, self.sentence_vectors.vectors(missing), strict=True))
         dim = len(next(iter(found.values()))) if found else 1
