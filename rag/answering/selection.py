@@ -214,8 +214,7 @@ def compose(
     for i in order[1:]:
         if len(chosen) >= max_units or probs[i] < more_ratio * probs[best]:
             break
-        unit = units[int(i)]
-        if not any(_overlaps(unit, units[c]) or _same_text(unit, units[c]) for c in chosen):
+        if not _repeats(units[int(i)], [units[c] for c in chosen]):
             chosen.append(int(i))
     for party in asked_parties(question):
         if len(chosen) >= max_units:
@@ -226,16 +225,16 @@ def compose(
             if probs[i] < COVER_RATIO * probs[best]:
                 break
             unit = units[int(i)]
-            if names_all(party, unit.text) and not any(
-                _overlaps(unit, units[c]) or _same_text(unit, units[c]) for c in chosen
-            ):
+            if names_all(party, unit.text) and not _repeats(unit, [units[c] for c in chosen]):
                 chosen.append(int(i))
                 break
     return sorted(chosen, key=lambda c: (units[c].passage_index, units[c].start))
 
 
-def _same_text(a: Unit, b: Unit) -> bool:
-    return text_key(a.text) == text_key(b.text)
+def _repeats(unit: Unit, chosen: list[Unit]) -> bool:
+    """``unit`` overlaps a chosen unit or quotes the same text."""
+    key = text_key(unit.text)
+    return any(_overlaps(unit, c) or text_key(c.text) == key for c in chosen)
 
 
 def text_key(text: str) -> str:

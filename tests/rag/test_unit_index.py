@@ -15,7 +15,7 @@ from rag.backends import build_embedding
 from rag.engine import RagEngine
 from rag.node_passage import to_passage
 from rag.retrieval import HybridRetriever
-from rag.sentence_vectors import sentence_vectors_of
+from rag.sentence_vectors import SentenceVectors, sentence_vectors_of
 from rag.settings import Settings, load_settings
 from rag.store import Store
 from rag.unit_index import UnitIndex
@@ -107,11 +107,7 @@ def test_missing_unit_vectors_fall_back_on_chunk_vectors_until_they_are_stored(
     two_docs: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings, _ = two_docs
-    store = Store(settings)
-    vectors = sentence_vectors_of(store, build_embedding(settings))
-    assert vectors.path is not None
-    for old in vectors.path.parent.glob(vectors.path.name + "*"):  # as a store written before
-        old.unlink()
+    store, vectors = _without_unit_vectors(settings)
     monkeypatch.setattr(unit_index, "EMBED_AT_BUILD", 2)  # more missing than a build embeds
     retriever = HybridRetriever(settings, store, build_embedding(settings), vectors)
     assert retriever.units is not None
@@ -154,11 +150,7 @@ def test_a_store_without_unit_vectors_gets_them_in_the_background(
     two_docs: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings, _ = two_docs
-    store = Store(settings)
-    vectors = sentence_vectors_of(store, build_embedding(settings))
-    assert vectors.path is not None
-    for old in vectors.path.parent.glob(vectors.path.name + "*"):  # a store written before
-        old.unlink()
+    store, vectors = _without_unit_vectors(settings)
     monkeypatch.setattr(unit_index, "EMBED_AT_BUILD", 2)
     monkeypatch.setattr(unit_index, "RECHECK_S", 0.0)
     index = UnitIndex(store, vectors)
@@ -170,3 +162,13 @@ def test_a_store_without_unit_vectors_gets_them_in_the_background(
     found = index.search(query, 5)
     assert found is not None and found[0].node.get_content() == ORCHARD
     assert index.builds == 1
+
+
+def _without_unit_vectors(settings: Settings) -> tuple[Store, SentenceVectors]:
+    """The store, its unit vectors' file removed: as a store written before they were kept."""
+    store = Store(settings)
+    vectors = sentence_vectors_of(store, build_embedding(settings))
+    assert vectors.path is not None
+    for old in vectors.path.parent.glob(vectors.path.name + "*"):
+        old.unlink()
+    return store, vectors
