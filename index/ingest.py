@@ -172,11 +172,15 @@ def _write(
             vectors.update((c.chunk_id, v) for c, v in zip(window, embedded, strict=True))
             flush(window)
             bar.advance(len(window), files=f"{done}/{len(jobs)}")
-        _store_sentence_vectors(queue, store, embed_model, settings, bar)
+        store_sentence_vectors(queue, store, embed_model, settings, bar)
 
 
-def _store_sentence_vectors(
-    chunks: list[Chunk], store: Store, embed_model: BaseEmbedding, settings: Settings, bar: Progress
+def store_sentence_vectors(
+    chunks: Sequence[Chunk],
+    store: Store,
+    embed_model: BaseEmbedding,
+    settings: Settings,
+    bar: Progress | None = None,
 ) -> None:
     """Embed now, once, the sentences answers will quote from these chunks, so that an
     answer embeds only its question (rag.sentence_vectors). Written after the chunks: a kill
@@ -186,6 +190,7 @@ def _store_sentence_vectors(
         return
     # sorted by length: each model batch then holds sentences of about one length (little padding)
     texts = sorted(dict.fromkeys(t for chunk in chunks for t in chunk_units(chunk)), key=len)
+    bar = bar or Progress(False)
     bar.start("sentences", len(texts), "sentence")
     step = settings.embed_batch_size * SORT_WINDOW_BATCHES
     for start in range(0, len(texts), step):

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from llama_index.core.schema import BaseNode
     from llama_index.retrievers.bm25 import BM25Retriever
 
-    from rag.store import Store
+    from rag.store import CollectionState, Store
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +46,21 @@ class Bm25Index:
         self._key: tuple[int, str, int] | None = None
         self._sources: list[str] | None = None  # each indexed chunk's source, in index order
 
-    def retriever(self, top_k: int, sources: list[str] | None = None) -> BM25Retriever | None:
+    def retriever(
+        self, top_k: int, sources: list[str] | None = None, state: CollectionState | None = None
+    ) -> BM25Retriever | None:
         """The retriever for the collection as it is now (None when it is empty); with
-        ``sources``, one of its own that only returns chunks of those documents."""
-        count, generation = self.store.state()
+        ``sources``, one of its own that only returns chunks of those documents (``state``:
+        the collection's as the caller just read it)."""
+        state = state or self.store.collection_state()
+        count, generation = state.count, state.generation
         if count == 0:
             return None
         if not generation and self.store.cache_dir() is not None:
             generation = self.store.mark_changed()  # a store from before generations existed
         # Without a generation (a server that refused one) only this process's own writes
         # are seen, through the store's version.
-        key = (count, generation, 0 if generation else self.store.version)
+        key = (count, generation, 0 if generation else state.version)
         with self._lock:  # one build per state, however many queries arrive at once
             if self._retriever is None or self._key != key:
                 self._retriever = self._load_or_build(count, generation)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 if TYPE_CHECKING:
-    from rag.store import Store
+    from rag.store import CollectionState, Store
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +130,14 @@ class CatalogCache:
         self._key: tuple[int, str, int] | None = None
         self._catalog: Catalog | None = None
 
-    def current(self) -> Catalog:
-        """The summary (documents, superseded) of the collection as it is now."""
-        count, generation = self.store.state()
-        key = (count, generation, 0 if generation else self.store.version)
+    def current(self, state: CollectionState | None = None) -> Catalog:
+        """The summary (documents, superseded) of the collection as it is now (``state``:
+        as the caller just read it)."""
+        state = state or self.store.collection_state()
         with self._lock:
-            if self._catalog is None or self._key != key:
-                self._catalog = self._load_or_read(count, generation)
-                self._key = key
+            if self._catalog is None or self._key != state.key:
+                self._catalog = self._load_or_read(state.count, state.generation)
+                self._key = state.key
             return self._catalog
 
     def full(self) -> Catalog:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from rag.answering.lexical import STOPWORDS
 
 if TYPE_CHECKING:
-    from rag.store import Store
+    from rag.store import CollectionState, Store
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +74,24 @@ class DocumentScope:
         self._series: list[DocumentIdentity] = []
         self._names: dict[str, str] = {}
 
-    def sources(self, question: str) -> list[str]:
-        """The sources ``question`` names (:func:`scope`), ``[]`` for none."""
-        return scope(question, self._current()[0])
+    def sources(self, question: str, state: CollectionState | None = None) -> list[str]:
+        """The sources ``question`` names (:func:`scope`), ``[]`` for none (``state``: the
+        collection's as the caller just read it)."""
+        return scope(question, self._current(state)[0])
 
-    def names(self, source: str) -> str:
+    def names(self, source: str, state: CollectionState | None = None) -> str:
         """What names a series document (its file name and opening), to read a passage of it
         with: "Apple's" in a question is named by the cover page, not by the passage's page."""
-        return self._current()[1].get(source, "")
+        return self._current(state)[1].get(source, "")
 
-    def _current(self) -> tuple[list[DocumentIdentity], dict[str, str]]:
-        count, generation = self.store.state()
-        key = (count, generation, 0 if generation else self.store.version)
+    def _current(
+        self, state: CollectionState | None
+    ) -> tuple[list[DocumentIdentity], dict[str, str]]:
+        state = state or self.store.collection_state()
         with self._lock:
-            if key != self._key:
-                self._series, self._names = self._read() if count else ([], {})
-                self._key = key
+            if state.key != self._key:
+                self._series, self._names = self._read() if state.count else ([], {})
+                self._key = state.key
             return self._series, self._names
 
     def _read(self) -> tuple[list[DocumentIdentity], dict[str, str]]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from rag.sentence_vectors import SentenceVectors
     from rag.settings import Settings
-    from rag.store import Store
+    from rag.store import CollectionState, Store
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +64,18 @@ class HybridRetriever:
         names some of a series (:mod:`rag.document_scope`), one document after another."""
         k = top_k or self.settings.top_k
         mode = self.settings.retrieval
-        sources = self.scope.sources(query)
+        state = self.store.collection_state()  # once: each read is two Chroma calls
+        sources = self.scope.sources(query, state)
         # several named documents: candidates enough to take the best of each in turn
         wanted = k * CANDIDATE_FACTOR * (2 if len(sources) > 1 else 1)
         ranked: list[tuple[list[NodeWithScore], float]] = []
         if mode in ("hybrid", "dense"):
-            ranked.append(self._dense_results(query, wanted, sources))
+            ranked.append(self._dense_results(query, wanted, sources, state))
         if mode in ("hybrid", "bm25"):
-            bm25 = self.bm25.retriever(wanted, sources)
+            bm25 = self.bm25.retriever(wanted, sources, state)
             if bm25 is not None:
                 ranked.append((bm25.retrieve(query), BM25_WEIGHT))
-        superseded = self.store.catalog.current().superseded
+        superseded = self.store.catalog.current(state).superseded
         if not ranked:
             return []
         results = ranked[0][0] if len(ranked) == 1 else fuse_ranks(ranked)[:wanted]
@@ -88,17 +89,17 @@ class HybridRetriever:
         for rank, passage in enumerate(kept, 1):
             passage.rank = rank
             passage.named = bool(sources)
-            passage.names = self.scope.names(passage.source)
+            passage.names = self.scope.names(passage.source, state)
         return kept
 
     def _dense_results(
-        self, query: str, k: int, sources: list[str]
+        self, query: str, k: int, sources: list[str], state: CollectionState
     ) -> tuple[list[NodeWithScore], float]:
         """The dense side: chunks by their best unit (rag.unit_index), or by their own vector
         while the unit index cannot serve; with the weight its ranks count in the fusion."""
         if self.units is not None:
             query_vector = np.asarray(self.embed_model.get_query_embedding(query))
-            found = self.units.search(query_vector, k, sources)
+            found = self.units.search(query_vector, k, sources, state)
             if found is not None:
                 return found, UNIT_WEIGHT
         return self._dense_retriever(k, sources).retrieve(query), 1.0

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.errors import RagError
+
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
@@ -38,8 +40,9 @@ LOOKUP_BATCH = 500  # keys per SELECT (SQLite's default limit is 999 parameters)
 WRITE_TIMEOUT_S = 0.5  # an answer does not wait long for another process's write lock
 
 
-def sentence_vectors_of(store: Store, embed_model: BaseEmbedding) -> SentenceVectors:
-    """The sentence vectors of ``store``'s collection (memory only for a Chroma server)."""
+def sentence_vectors_of(store: Store, embed_model: BaseEmbedding | None) -> SentenceVectors:
+    """The sentence vectors of ``store``'s collection (memory only for a Chroma server);
+    without ``embed_model``, the stored ones only (:meth:`SentenceVectors.stored`)."""
     folder = store.cache_dir()
     name = f"sentence-vectors-{store.settings.embedding}.sqlite3"
     return SentenceVectors(folder / name if folder is not None else None, embed_model)
@@ -48,7 +51,7 @@ def sentence_vectors_of(store: Store, embed_model: BaseEmbedding) -> SentenceVec
 class SentenceVectors:
     """Unit vectors of texts: stored ones read back, missing ones embedded (and stored)."""
 
-    def __init__(self, path: Path | None, embed_model: BaseEmbedding) -> None:
+    def __init__(self, path: Path | None, embed_model: BaseEmbedding | None) -> None:
         self.path = path
         self.embed_model = embed_model
         self._lock = threading.Lock()
@@ -65,7 +68,7 @@ class SentenceVectors:
         if missing:
             self.embedded_at_answer += len(missing)
             # rounded as stored, so a text scores the same before and after it is stored
-            fresh = _stored(np.asarray(self.embed_model.get_text_embedding_batch(missing)))
+            fresh = _stored(np.asarray(self._model().get_text_embedding_batch(missing)))
             found.update(zip(missing, fresh, strict=True))
             self._write(missing, fresh)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
@@ -80,8 +83,13 @@ class SentenceVectors:
         missing = [t for t in wanted if t not in self._read(wanted)]
         for k in range(0, len(missing), LOOKUP_BATCH):
             part = missing[k : k + LOOKUP_BATCH]
-            self._write(part, np.asarray(self.embed_model.get_text_embedding_batch(part)))
+            self._write(part, np.asarray(self._model().get_text_embedding_batch(part)))
         return len(missing)
+
+    def _model(self) -> BaseEmbedding:
+        if self.embed_model is None:
+            raise RagError("these sentence vectors were opened to read the stored ones only")
+        return self.embed_model
 
     def _read(self, texts: list[str]) -> dict[str, np.ndarray]:
         db = self._connect()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from rag.boxes import encode_boxes
 from rag.catalog import CatalogCache
 from rag.chroma_client import make_client, raise_if_unreachable, where
+from rag.chunk_node import public_metadata, stored_node, to_node
 from rag.errors import RagError, StoreMissingError
 from rag.models import Chunk
-from rag.non_prose import encode_spans
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -29,6 +29,22 @@ _GET_PAGE = 5000
 # Collection metadata key holding a fresh random token after every write, so caches derived
 # from the collection (the BM25 index) can tell, in any process, whether it changed.
 GENERATION_KEY = "rag_generation"
+
+
+@dataclass(frozen=True)
+class CollectionState:
+    """What the caches derived from a collection are keyed by: its chunk count and generation
+    token as stored now (by any process), and this process's write count (``version``), which
+    alone tells changes apart when the collection has no generation (a server that refused
+    one). Read once per retrieval and handed to every cache (each read is two Chroma calls)."""
+
+    count: int
+    generation: str
+    version: int
+
+    @property
+    def key(self) -> tuple[int, str, int]:
+        return (self.count, self.generation, 0 if self.generation else self.version)
 
 
 class Store:
@@ -79,6 +95,11 @@ class Store:
                 f"collection {self.name!r} is gone from the store at {where(self.settings)}: {exc}"
             ) from None
         return self.count(), str(meta.get(GENERATION_KEY, ""))
+
+    def collection_state(self) -> CollectionState:
+        """:meth:`state` with this process's write count: what derived caches are keyed by."""
+        count, generation = self.state()
+        return CollectionState(count, generation, self._version)
 
     def cache_dir(self) -> Path | None:
         """A folder beside the embedded store for indexes derived from this collection
@@ -230,14 +251,22 @@ class Store:
 
     def nodes(self) -> list[TextNode]:
         """Every chunk as a LlamaIndex node (text and metadata, no embedding)."""
-        # deferred for start-up time: llama_index only where needed
-        from llama_index.core.schema import TextNode
+        return [
+            stored_node(cid, text, meta)
+            for got in self._pages(["documents", "metadatas"])
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
-        out = []
-        for got in self._pages(["documents", "metadatas"]):
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                out.append(TextNode(id_=cid, text=text or "", metadata=public_metadata(meta or {})))
-        return out
+    def nodes_by_id(self, chunk_ids: Sequence[str]) -> dict[str, TextNode]:
+        """The chunks of these ids that are stored, as :meth:`nodes` gives them, by id."""
+        if not chunk_ids:
+            return {}
+        with self._server_call():
+            got = self._collection.get(ids=list(chunk_ids), include=["documents", "metadatas"])
+        return {
+            cid: stored_node(cid, text, meta)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
 
 
 def collection_names(settings: Settings) -> list[str]:
@@ -249,43 +278,3 @@ def collection_names(settings: Settings) -> list[str]:
         return sorted(str(getattr(c, "name", c)) for c in client.list_collections())
     except Exception as exc:
         raise RagError(f"cannot list the collections at {where(settings)}: {exc}") from None
-
-
-def to_node(chunk: Chunk, embedding: Sequence[float], when: str) -> TextNode:
-    # deferred for start-up time: llama_index only where needed
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
-    node = TextNode(
-        id_=chunk.chunk_id,
-        text=chunk.text,
-        embedding=list(embedding),
-        start_char_idx=chunk.start_char,
-        end_char_idx=chunk.end_char,
-        metadata={
-            "source": chunk.source,
-            "page": -1 if chunk.page is None else chunk.page,
-            "start_char": chunk.start_char,
-            "end_char": chunk.end_char,
-            "chunk_index": chunk.chunk_index,
-            "ingested_at": when,
-            **({"boxes": encode_boxes(chunk.boxes)} if chunk.boxes else {}),
-            **({"table_header": chunk.table_header} if chunk.table_header else {}),
-            **({"context": chunk.context} if chunk.context else {}),
-            "non_prose": encode_spans(chunk.non_prose),
-        },
-        excluded_embed_metadata_keys=["source", "page", "start_char", "end_char",
-                                      "chunk_index", "ingested_at", "boxes", "table_header", "context",
-                                      "non_prose"],
-        excluded_llm_metadata_keys=["start_char", "end_char", "chunk_index", "ingested_at",
-                                    "boxes", "table_header", "context", "non_prose"],
-    )  # fmt: skip
-    node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
-    return node
-
-
-_INTERNAL_KEYS = {"_node_content", "_node_type", "document_id", "ref_doc_id"}
-
-
-def public_metadata(meta: dict[str, Any]) -> dict[str, Any]:
-    """Chroma metadata without LlamaIndex's serialized copy of the node."""
-    return {k: v for k, v in meta.items() if k not in _INTERNAL_KEYS}

@@ -2,9 +2,9 @@
 
 Ingesting paths or uploads, listing documents and collections, forgetting documents: every
 front end (the CLI, the UI, the HTTP API, the eval runner) does these through this class.
-After any change it refreshes what is derived from a collection (the BM25 index and the
-catalogue summary, so the next query of any process finds them ready) and tells the chat
-service which collection changed (``on_change``), so engines are rebuilt only then.
+After any change it refreshes what is derived from a collection (the BM25 index, the unit
+matrix and the catalogue summary, so the next query of any process finds them ready) and tells
+the chat service which collection changed (``on_change``), so engines are rebuilt only then.
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.ingest import AfterWrite, ingest_paths
+from index.ingest import AfterWrite, ingest_paths, store_sentence_vectors
 from index.loaders import SUPPORTED_SUFFIXES, parse
 from index.report import IngestReport
 from index.sync import read_file, source_key
+from rag.backends import build_embedding
 from rag.bm25_index import prepare as prepare_bm25
 from rag.catalog import DocumentInfo
 from rag.errors import InputError, RagError, StoreMissingError
 from rag.models import Chunk
 from rag.settings import Settings
 from rag.store import Store, collection_names
+from rag.unit_index import prepare as prepare_units
 from service.access import AccessService
 from service.locks import collection_lock
 from service.uploads import UploadedFile, UploadResult, save_upload
@@ -227,15 +229,20 @@ class LibraryService:
         refresh: bool = True,
     ) -> None:
         """Write chunks whose vectors are already computed (the benchmarks build large
-        corpora this way). ``refresh=False`` leaves the derived indexes to :meth:`refresh`."""
+        corpora this way), then embed and store the vectors of their answer units as an
+        ingest does (units already stored cost a lookup). ``refresh=False`` leaves the
+        derived indexes to :meth:`refresh`."""
         settings = self.settings.for_collection(collection)
         when = datetime.now(UTC).isoformat(timespec="seconds")
-        Store(settings, create=True).add(chunks, vectors, when)
+        store = Store(settings, create=True)
+        store.add(chunks, vectors, when)
+        store_sentence_vectors(chunks, store, build_embedding(settings), settings)
         if refresh:
             self._changed(settings)
 
     def refresh(self, collection: str | None = None) -> None:
-        """Rebuild what is derived from a collection now (BM25, catalogue) and tell engines."""
+        """Rebuild what is derived from a collection now (BM25, unit matrix, catalogue) and
+        tell engines."""
         self._changed(self.settings.for_collection(collection))
 
     def upload_dir(self, collection: str | None = None) -> Path:
@@ -248,6 +255,7 @@ class LibraryService:
         try:
             store = Store(settings)
             prepare_bm25(store)
+            prepare_units(store)
             store.catalog.current()  # computed and kept for the next process
         except RagError as exc:  # the write happened; the next query builds what is missing
             log.warning("could not refresh the indexes of %s: %s", settings.collection, exc)

@@ -4,6 +4,7 @@ are missing (an ingest still storing them) retrieval falls back on chunk vectors
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -70,9 +71,9 @@ def test_a_chunk_scores_the_similarity_of_its_best_unit(two_docs: tuple[Settings
         vectors = np.asarray(model.get_text_embedding_batch(mains))
         cosines = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query))
         assert result.score == pytest.approx(float(cosines.max()), abs=5e-3)
-    assert index.builds == 1
+    assert (index.builds, index.loads) == (0, 1)  # the ingest kept it on disk
     _search(index, ICE)
-    assert index.builds == 1  # one matrix per collection state, not per question
+    assert (index.builds, index.loads) == (0, 1)  # one matrix per collection state
 
 
 def test_new_and_forgotten_documents_are_followed(
@@ -88,7 +89,7 @@ def test_new_and_forgotten_documents_are_followed(
     (more / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
     LibraryService(settings).ingest([more])
     assert _search(index, ICE)[0] == HARBOUR
-    assert index.builds == 3
+    assert (index.builds, index.loads) == (0, 3)  # each change's service kept a new one
 
 
 def test_a_question_naming_documents_searches_only_them(two_docs: tuple[Settings, Path]) -> None:
@@ -130,7 +131,7 @@ def test_engine_answers_from_passages_found_by_unit(two_docs: tuple[Settings, Pa
     assert "1931" in answer.answer
     retriever = engine.retriever
     assert isinstance(retriever, HybridRetriever) and retriever.units is not None
-    assert retriever.units.builds == 1
+    assert (retriever.units.builds, retriever.units.loads) == (0, 1)
 
 
 def test_a_collection_of_more_units_than_kept_is_served_by_chunk_vectors(
@@ -165,10 +166,13 @@ def test_a_store_without_unit_vectors_gets_them_in_the_background(
 
 
 def _without_unit_vectors(settings: Settings) -> tuple[Store, SentenceVectors]:
-    """The store, its unit vectors' file removed: as a store written before they were kept."""
+    """The store, its unit vectors' file and unit matrix removed: as a store written before
+    they were kept."""
     store = Store(settings)
     vectors = sentence_vectors_of(store, build_embedding(settings))
     assert vectors.path is not None
     for old in vectors.path.parent.glob(vectors.path.name + "*"):
         old.unlink()
+    for kept in vectors.path.parent.glob("units-*"):
+        shutil.rmtree(kept)
     return store, vectors
