@@ -63,18 +63,19 @@ def markdown(results: dict[str, Any]) -> str:
         "**Serving** (one fresh process per size; latencies over "
         f"{results['sizes'][0]['serve']['retrieval_ms']['n']} distinct questions):",
         "",
-        "| chunks | text | store on disk | BM25 build | peak RSS | engine load | first query "
-        "| retrieval p50 / p95 | full answer p50 / p95 | `rag ask` cold |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| chunks | text | store on disk | BM25 + unit index build | dense by | peak RSS "
+        "| engine load | first query | retrieval p50 / p95 | full answer p50 / p95 "
+        "| `rag ask` cold |",
+        "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in results["sizes"]:
         s = row["serve"]
         kind = "real" if not row["generated"] else f"{row['generated']:,} generated"
-        built = row.get("bm25_build_s")
-        bm25 = "in ingest" if built is None else f"{built:.1f} s"
+        built = row.get("derived_build_s")
+        derived = "in ingest" if built is None else f"{built:.1f} s"
         lines.append(
-            f"| {s['chunks']:,} | {kind} | {row['store_mb']:.0f} MB | {bm25} "
-            f"| {s['peak_rss_mb']:.0f} MB "
+            f"| {s['chunks']:,} | {kind} | {row['store_mb']:.0f} MB | {derived} "
+            f"| {s.get('dense', '?')} | {s['peak_rss_mb']:.0f} MB "
             f"| {s['engine_load_s']:.1f} s | {s['first_query_ms']:.0f} ms "
             f"| {s['retrieval_ms']['p50']:.0f} / {s['retrieval_ms']['p95']:.0f} ms "
             f"| {s['answer_ms']['p50']:.0f} / {s['answer_ms']['p95']:.0f} ms "

@@ -1,7 +1,7 @@
 """Query latency and memory of one store, measured in a fresh process.
 
 ``python -m eval.bench.serve STORE QUESTIONS.json`` opens a :class:`rag.engine.RagEngine` on the
-store, times the first query (it builds the BM25 index), then retrieval alone and full
+store, times the first query (it loads or builds the BM25 index and the unit matrix), then retrieval alone and full
 extractive answers over distinct questions, and prints one JSON object. A fresh process per size
 keeps the peak RSS that of serving this store only.
 """
@@ -58,6 +58,7 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
     engine.retrieve(questions[0])
     first_query_ms = (time.perf_counter() - t) * 1000
     rss_first = rss_mb()
+    dense = dense_path(engine)
     for q in questions[1:3]:  # warm-up: caches of torch, chroma, bm25
         engine.ask(q)
     # Different questions for the two loops, so that no answer reuses a cached query vector.
@@ -76,6 +77,7 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
         "chunks": sum(d.chunks for d in services.library.documents()),
         "engine_load_s": round(engine_s, 2),
         "first_query_ms": round(first_query_ms, 1),
+        "dense": dense,
         "rss_after_load_mb": round(rss_engine, 1),
         "rss_after_first_query_mb": round(rss_first, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -84,6 +86,15 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
         "answer_step_ms": percentiles(answer_only),
         "refused": refused,
     }
+
+
+def dense_path(engine: Any) -> str:
+    """How the first query ranked chunks by meaning: by answer unit, with the unit matrix
+    loaded from disk or built by that query, or by chunk vectors (no unit index)."""
+    units = getattr(engine.retriever, "units", None)
+    if units is None or not units.ready():
+        return "chunk vectors"
+    return "units, loaded" if units.loads else "units, built"
 
 
 def main(argv: list[str] | None = None) -> int:
