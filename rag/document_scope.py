@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from rag.answering.lexical import STOPWORDS
 
 if TYPE_CHECKING:
@@ -105,16 +107,26 @@ class DocumentScope:
 
 
 def series(documents: list[DocumentIdentity]) -> list[DocumentIdentity]:
-    """The documents that share at least ``SERIES_LIKENESS`` of their identity with another."""
-    return [
-        d
-        for d in documents
-        if any(o is not d and _likeness(d, o) >= SERIES_LIKENESS for o in documents)
-    ]
-
-
-def _likeness(a: DocumentIdentity, b: DocumentIdentity) -> float:
-    return len(a.terms & b.terms) / (len(a.terms | b.terms) or 1)
+    """The documents that share at least ``SERIES_LIKENESS`` of their identity (shared terms
+    over all terms of the two) with another. Each document's shared-term counts with all the
+    others are summed from the terms' postings at once: comparing every pair of sets took
+    0.75 s for 400 documents, on the first query of every process."""
+    postings: dict[str, list[int]] = {}
+    for k, d in enumerate(documents):
+        for term in d.terms:
+            postings.setdefault(term, []).append(k)
+    held = {term: np.asarray(ks, dtype=np.intp) for term, ks in postings.items()}
+    sizes = np.asarray([len(d.terms) for d in documents], dtype=np.float64)
+    out = []
+    for k, d in enumerate(documents):
+        if not d.terms:
+            continue  # shares nothing with anyone
+        shared = np.bincount(np.concatenate([held[t] for t in d.terms]), minlength=len(documents))
+        likeness = shared / np.maximum(sizes[k] + sizes - shared, 1.0)  # exact: integer counts
+        likeness[k] = 0.0
+        if (likeness >= SERIES_LIKENESS).any():
+            out.append(d)
+    return out
 
 
 def identity(source: str, opening: str) -> DocumentIdentity:

@@ -129,12 +129,17 @@ class UnitIndex:
         return self._current(state) is not None
 
     def _nodes(self, matrix: _Matrix, ids: list[str]) -> dict[str, TextNode]:
-        wanted = [i for i in ids if i not in matrix.nodes]
+        """The chunks of ``ids`` (those still stored), read from Chroma unless kept."""
+        kept = matrix.nodes  # shared by the queries of every thread: read with .get only
+        got = {i: node for i in ids if (node := kept.get(i)) is not None}
+        wanted = [i for i in ids if i not in got]
         if wanted:
-            if len(matrix.nodes) + len(wanted) > NODES_KEPT:
-                matrix.nodes.clear()
-            matrix.nodes.update(self.store.nodes_by_id(wanted))
-        return matrix.nodes
+            fetched = self.store.nodes_by_id(wanted)
+            if len(kept) + len(fetched) > NODES_KEPT:
+                kept.clear()
+            kept.update(fetched)
+            got.update(fetched)
+        return got
 
     def _current(self, state: CollectionState | None) -> _Matrix | None:
         if self.sentence_vectors.path is None:  # a Chroma server: no stored unit vectors

@@ -3,6 +3,7 @@ those documents: the right quarter's figure, each quarter cited when none is nam
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -130,3 +131,28 @@ def test_scope_reads_company_quarter_and_dates_from_name_and_cover() -> None:
     ]  # fmt: skip
     assert named("What was net income?") == []  # no name: the whole collection
     assert named("What did the reports of 2023 say?") == []  # every document alike
+
+
+def test_series_is_every_document_sharing_half_its_identity_with_another() -> None:
+    """The counting in ``series`` agrees with the definition, pair by pair, on documents of
+    every kind: near copies, half-overlapping, unrelated, empty."""
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(60)]
+    documents: list[DocumentIdentity] = []
+    for k in range(120):
+        if k % 10 == 0:
+            terms: set[str] = set()
+        elif k % 3 == 0 and documents:  # a near copy of an earlier one
+            terms = set(rng.choice(documents).terms) | {rng.choice(vocabulary)}
+        else:
+            terms = set(rng.sample(vocabulary, rng.randint(1, 12)))
+        documents.append(DocumentIdentity(f"doc{k}.txt", frozenset(terms), None))
+
+    def likeness(a: DocumentIdentity, b: DocumentIdentity) -> float:
+        return len(a.terms & b.terms) / (len(a.terms | b.terms) or 1)
+
+    expected = [
+        d for d in documents if any(o is not d and likeness(d, o) >= 0.5 for o in documents)
+    ]
+    assert series(documents) == expected
+    assert 0 < len(expected) < len(documents)
