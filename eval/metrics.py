@@ -51,11 +51,15 @@ def token_f1(prediction: str, reference: str) -> float:
 
 
 def keyword_match(answer: str, keywords: Sequence[str]) -> float | None:
-    """Share of the acceptable-answer keywords found in the answer; None without keywords."""
+    """Share of the acceptable-answer keywords found in the answer; None without keywords.
+
+    Bracketed numbers are dropped from both sides: the answer's are its citation marks, but a
+    quoted sentence keeps the document's own reference marks ("insulin [39] and heparin
+    [40]"), which a gold span copied from the document holds too."""
     if not keywords:
         return None
     text = normalize(strip_citations(answer))
-    return sum(normalize(k) in text for k in keywords) / len(keywords)
+    return sum(normalize(strip_citations(k)) in text for k in keywords) / len(keywords)
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -31,6 +31,15 @@ def test_keyword_match_is_the_share_of_keywords_found() -> None:
     assert m.keyword_match(answer, []) is None
 
 
+def test_a_gold_span_with_the_documents_reference_marks_matches_the_sentence_quoting_it() -> None:
+    # the quoted sentence keeps "[39]" and "[40]", the answer adds its citation "[1]"; all
+    # bracketed numbers are dropped from both sides (before: 0.0, the answer's were dropped)
+    answer = "DPIs delivered insulin [39] and low-molecular-weight heparin [40] ; thus, ... [1]"
+    gold = "insulin [39] and low-molecular-weight heparin [40]"
+    assert m.keyword_match(answer, [gold]) == 1.0
+    assert m.keyword_match("insulin and heparin [1]", [gold]) == 0.0
+
+
 def test_cosine() -> None:
     assert m.cosine([1.0, 0.0], [0.0, 2.0]) == 0.0
     assert m.cosine([1.0, 1.0], [2.0, 2.0]) == pytest.approx(1.0)
