@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from index.chunking import chunk_text
+from rag.answering.units import chunk_units
+from rag.backends import build_embedding
 from rag.errors import InputError
+from rag.sentence_vectors import sentence_vectors_of
 from rag.settings import Settings
 from rag.store import Store
+from rag.unit_index import UnitIndex
 from service import LibraryService
 from service.uploads import safe_upload_name, save_upload
 
@@ -111,3 +116,24 @@ def test_empty_upload_and_missing_store(fresh_settings: Settings, tmp_path: Path
     assert not result.changed and "No file selected" in result.summary
     assert library.documents(missing_ok=True) == []
     assert library.collections() == ["default"]
+
+
+def test_imported_chunks_get_their_answer_units_vectors_and_a_kept_unit_index(
+    fresh_settings: Settings,
+) -> None:
+    """What the benchmarks import is searched by answer unit, as an ingest's chunks are."""
+    text = (
+        "The lighthouse at Carrick Point was lit for the first time in 1858. "
+        "Its keeper, Ewan Tolley, rowed supplies out from the harbour every Tuesday."
+    )
+    chunks = chunk_text(text, doc_id="lighthouse", source="/imported/lighthouse.txt",
+                        chunk_size=fresh_settings.chunk_size,
+                        chunk_overlap=fresh_settings.chunk_overlap)  # fmt: skip
+    model = build_embedding(fresh_settings)
+    vectors = model.get_text_embedding_batch([c.embed_text() for c in chunks])
+    LibraryService(fresh_settings).import_chunks(chunks, vectors)
+    store = Store(fresh_settings)
+    units = [u for c in chunks for u in chunk_units(c)]
+    assert units and set(sentence_vectors_of(store, None).stored(units)) == set(units)
+    index = UnitIndex(store, sentence_vectors_of(store, model))
+    assert index.ready() and (index.builds, index.loads) == (0, 1)
