@@ -109,7 +109,11 @@ class UnitIndex:
 
         query = np.asarray(query_vector, dtype=np.float32)
         query = query / (np.linalg.norm(query) + 1e-9)
-        best = np.maximum.reduceat(matrix.vectors @ query, matrix.starts)
+        # einsum, not ``@``: ``@`` goes to OpenBLAS, whose threads then spin on the two cores
+        # against torch's while the next question is embedded (40 retrievals at 1k chunks on
+        # an idle machine: 14-128 ms, p50 30, against 10-19 ms); einsum runs in this thread,
+        # about as fast (4.6 ms for 66k units against 4.1 ms).
+        best = np.maximum.reduceat(np.einsum("ij,j->i", matrix.vectors, query), matrix.starts)
         if sources:
             best = np.where(np.isin(matrix.sources, sources), best, -np.inf)
         k = min(top_k, int(np.isfinite(best).sum()))
