@@ -21,7 +21,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,25 @@ def sentence_vectors_of(store: Store, embed_model: BaseEmbedding | None) -> Sent
     folder = store.cache_dir()
     name = f"sentence-vectors-{store.settings.embedding}.sqlite3"
     return SentenceVectors(folder / name if folder is not None else None, embed_model)
+
+
+def prune_vectors(store: Store) -> int:
+    """Delete the stored unit vectors that no chunk of the collection quotes any more (after
+    a forget, a removal or an updated file); how many. Run under the collection's write lock:
+    a vector an ingest stores meanwhile for chunks read after ``keep`` would be dropped (and
+    embedded again when needed)."""
+    # deferred: the answer units' module is not needed to read or write vectors
+    from rag.answering.units import answer_units
+    from rag.node_passage import to_passage
+
+    vectors = sentence_vectors_of(store, None)
+    if vectors.path is None or not vectors.path.exists():
+        return 0
+    keep = {u.main for node in store.nodes() for u in answer_units([to_passage(node)])}
+    removed = vectors.prune(keep)
+    if removed:
+        log.info("pruned %d unit vectors no chunk quotes any more", removed)
+    return removed
 
 
 class SentenceVectors:
@@ -85,6 +104,26 @@ class SentenceVectors:
             part = missing[k : k + LOOKUP_BATCH]
             self._write(part, np.asarray(self._model().get_text_embedding_batch(part)))
         return len(missing)
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Delete the stored vectors of every text but ``keep`` (the collection's units after
+        a forget or an update; the file is keyed by text, so it would otherwise keep every
+        sentence it ever held); how many were deleted. A failure is logged, not raised."""
+        db = self._connect()
+        if db is None:
+            return 0
+        wanted = {_key(t) for t in keep}
+        try:
+            with self._lock, db:
+                stale = [k for (k,) in db.execute("SELECT key FROM vectors") if k not in wanted]
+                for k in range(0, len(stale), LOOKUP_BATCH):
+                    part = stale[k : k + LOOKUP_BATCH]
+                    db.execute(f"DELETE FROM vectors WHERE key IN ({','.join('?' * len(part))})",
+                               part)  # fmt: skip
+        except sqlite3.Error as exc:  # a cache: it only stays larger than it needs to be
+            log.warning("could not prune the sentence vectors at %s: %s", self.path, exc)
+            return 0
+        return len(stale)
 
     def _model(self) -> BaseEmbedding:
         if self.embed_model is None:

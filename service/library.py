@@ -24,6 +24,7 @@ from rag.bm25_index import prepare as prepare_bm25
 from rag.catalog import DocumentInfo
 from rag.errors import InputError, RagError, StoreMissingError
 from rag.models import Chunk
+from rag.sentence_vectors import prune_vectors
 from rag.settings import Settings
 from rag.store import Store, collection_names
 from rag.unit_index import prepare as prepare_units
@@ -100,6 +101,8 @@ class LibraryService:
                 paths, settings, progress=progress, prune=prune, strict=strict,
                 after_write=after_write,
             )  # fmt: skip
+            if report.error is None and report.chunks_deleted:  # updated or removed files
+                _prune_vectors(settings)
         if report.error is not None:  # the store went away: nothing to refresh from now
             if self.on_change is not None:
                 self.on_change(settings.collection)
@@ -195,6 +198,7 @@ class LibraryService:
             targets.extend(m for m in matches if m not in targets)
         with collection_lock(settings):
             removed = {source: store.delete_sources([source]) for source in targets}
+            _prune_vectors(settings)
         if removed:
             self._changed(settings)
         return removed
@@ -214,6 +218,7 @@ class LibraryService:
             raise InputError(f"{Path(source).name} is not in collection {settings.collection!r}")
         with collection_lock(settings):
             removed = store.delete_sources([source])
+            _prune_vectors(settings)
         self._changed(settings)
         path = Path(source)
         if path.parent == self.upload_dir(settings.collection) and path.is_file():
@@ -261,3 +266,11 @@ class LibraryService:
             log.warning("could not refresh the indexes of %s: %s", settings.collection, exc)
         if self.on_change is not None:
             self.on_change(settings.collection)
+
+
+def _prune_vectors(settings: Settings) -> None:
+    """Drop the unit vectors of deleted chunks (a cache; a failure costs only disk)."""
+    try:
+        prune_vectors(Store(settings))
+    except RagError as exc:
+        log.warning("could not prune the unit vectors of %s: %s", settings.collection, exc)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from index.chunking import chunk_text
-from rag.answering.units import chunk_units
+from rag.answering.units import answer_units, chunk_units
 from rag.backends import build_embedding
 from rag.errors import InputError
+from rag.node_passage import to_passage
 from rag.sentence_vectors import sentence_vectors_of
 from rag.settings import Settings
 from rag.store import Store
@@ -137,3 +138,48 @@ def test_imported_chunks_get_their_answer_units_vectors_and_a_kept_unit_index(
     assert units and set(sentence_vectors_of(store, None).stored(units)) == set(units)
     index = UnitIndex(store, sentence_vectors_of(store, model))
     assert index.ready() and (index.builds, index.loads) == (0, 1)
+
+
+def test_forgotten_and_rewritten_documents_leave_no_unit_vectors_behind(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    """The unit vectors' file is keyed by text: without pruning it kept every sentence it
+    ever held (before: the forgotten and the replaced sentences stayed stored)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text(
+        "The harbour master of Port Aldric is Wenna Carrow. She rings the bell at dawn.\n",
+        encoding="utf-8",
+    )
+    (docs / "mill.txt").write_text(
+        "The old mill on the Tamsin river grinds barley. Its wheel was rebuilt in 1911.\n",
+        encoding="utf-8",
+    )
+    library = LibraryService(fresh_settings)
+    library.ingest([docs])
+    store = Store(fresh_settings)
+
+    def units_of(name: str) -> set[str]:
+        return {
+            u.main
+            for node in store.nodes()
+            if Path(str(node.metadata["source"])).name == name
+            for u in answer_units([to_passage(node)])
+        }
+
+    harbour, mill = units_of("harbour.txt"), units_of("mill.txt")
+    stored = sentence_vectors_of(store, None).stored
+    assert harbour and mill and set(stored([*harbour, *mill])) == harbour | mill
+
+    library.forget([docs / "harbour.txt"])
+    assert stored(list(harbour)) == {}
+    assert set(stored(list(mill))) == mill
+
+    (docs / "mill.txt").write_text(
+        "The old mill on the Tamsin river now grinds rye. Its wheel turns on Sundays.\n",
+        encoding="utf-8",
+    )
+    library.ingest([docs / "mill.txt"])
+    new_mill = units_of("mill.txt")
+    assert set(stored(list(new_mill))) == new_mill
+    assert set(stored(list(mill - new_mill))) == set()
