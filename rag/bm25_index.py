@@ -17,12 +17,12 @@ index or none; one that cannot be read is rebuilt, with a warning.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
-from uuid import uuid4
+
+from rag.state_folder import is_complete, remove_others, write_complete
 
 if TYPE_CHECKING:
     from llama_index.core.schema import BaseNode
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from rag.store import CollectionState, Store
 
 log = logging.getLogger(__name__)
-
-_COMPLETE = "complete"  # written last inside a folder
 
 
 class Bm25Index:
@@ -79,7 +77,7 @@ class Bm25Index:
         _quiet_bm25s()
         cache = self.store.cache_dir()
         folder = cache / "bm25" / f"{count}-{generation}" if cache and generation else None
-        if folder is not None and (folder / _COMPLETE).is_file():
+        if folder is not None and is_complete(folder):
             try:
                 return _load(folder)
             except Exception as exc:
@@ -89,8 +87,11 @@ class Bm25Index:
         if folder is None:
             return retriever
         try:
-            _save(retriever, folder)
-            _remove_others(folder)
+            # with the corpus's line index
+            write_complete(
+                folder, lambda staging: retriever.persist(str(staging), show_progress=False)
+            )
+            remove_others(folder)
             return _load(folder)  # memory-mapped: the built copy's corpus leaves RAM
         except Exception as exc:
             log.warning("could not keep the BM25 index at %s: %s", folder, exc)
@@ -131,28 +132,6 @@ def _load(folder: Path) -> BM25Retriever:
     from llama_index.retrievers.bm25 import BM25Retriever
 
     return BM25Retriever.from_persist_dir(str(folder), mmap=True, show_progress=False)
-
-
-def _save(retriever: BM25Retriever, folder: Path) -> None:
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".{folder.name}.{os.getpid()}-{uuid4().hex[:8]}"
-    try:
-        retriever.persist(str(staging), show_progress=False)  # with the corpus's line index
-        (staging / _COMPLETE).write_text("ok\n", encoding="utf-8")
-        try:
-            staging.rename(folder)
-        except OSError:
-            if not (folder / _COMPLETE).is_file():  # not another process that won the race
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _remove_others(keep: Path) -> None:
-    """Drop the folders of earlier states (open memory maps of them stay valid)."""
-    for other in keep.parent.iterdir():
-        if other != keep and not other.name.startswith("."):
-            shutil.rmtree(other, ignore_errors=True)
 
 
 def _quiet_bm25s() -> None:

@@ -54,13 +54,12 @@ def prune_vectors(store: Store) -> int:
     a vector an ingest stores meanwhile for chunks read after ``keep`` would be dropped (and
     embedded again when needed)."""
     # deferred: the answer units' module is not needed to read or write vectors
-    from rag.answering.units import answer_units
-    from rag.node_passage import to_passage
+    from rag.answering.units import node_units
 
     vectors = sentence_vectors_of(store, None)
     if vectors.path is None or not vectors.path.exists():
         return 0
-    keep = {u.main for node in store.nodes() for u in answer_units([to_passage(node)])}
+    keep = {text for node in store.nodes() for text in node_units(node)}
     removed = vectors.prune(keep)
     if removed:
         log.info("pruned %d unit vectors no chunk quotes any more", removed)

@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag import unit_matrix_file
-from rag.answering.units import answer_units
-from rag.node_passage import to_passage
+from rag.answering.units import node_units
 from rag.priority import background_work
 from rag.sentence_vectors import SentenceVectors, sentence_vectors_of
 
@@ -188,7 +187,7 @@ class UnitIndex:
         texts: list[str] = []
         starts: list[int] = []
         for node in self.store.nodes():
-            mains = [u.main for u in answer_units([to_passage(node)])]
+            mains = node_units(node)
             if mains:
                 starts.append(len(texts))
                 ids.append(node.node_id)

@@ -18,19 +18,18 @@ import hashlib
 import importlib
 import json
 import logging
-import os
 import shutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from uuid import uuid4
 
 import numpy as np
+
+from rag.state_folder import is_complete, remove_others, write_complete
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-_COMPLETE = "complete"  # written last inside a folder
 # The modules whose code decides a chunk's units (rag.answering.units and what it calls).
 _UNIT_CODE = (
     "rag.answering.units", "rag.answering.attribution", "rag.answering.table_units",
@@ -57,32 +56,22 @@ def folder_for(cache_dir: Path, embedding: str, count: int, generation: str) -> 
 def save(folder: Path, matrix: SavedMatrix) -> None:
     """Write ``matrix`` as ``folder`` (complete or not at all), and drop other states' folders.
     Raises OSError when it cannot."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".{folder.name}.{os.getpid()}-{uuid4().hex[:8]}"
-    try:
-        staging.mkdir()
+
+    def fill(staging: Path) -> None:
         np.save(staging / "vectors.npy", np.ascontiguousarray(matrix.vectors, dtype=np.float32))
         np.save(staging / "starts.npy", np.asarray(matrix.starts, dtype=np.int64))
         meta = {"format": FORMAT, "fingerprint": unit_code_fingerprint(), "units": matrix.units,
                 "ids": matrix.ids, "sources": matrix.sources}  # fmt: skip
         (staging / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
-        (staging / _COMPLETE).write_text("ok\n", encoding="utf-8")
-        try:
-            staging.rename(folder)
-        except OSError:
-            if not (folder / _COMPLETE).is_file():  # not another process that won the race
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    for other in folder.parent.iterdir():  # open memory maps of them stay valid
-        if other != folder and not other.name.startswith("."):
-            shutil.rmtree(other, ignore_errors=True)
+
+    write_complete(folder, fill)
+    remove_others(folder)
 
 
 def load(folder: Path) -> SavedMatrix | None:
     """The matrix kept in ``folder``; None when there is none, or when it is unreadable, of
     another format or unit code, or inconsistent (then it is removed, with a log line)."""
-    if not (folder / _COMPLETE).is_file():
+    if not is_complete(folder):
         return None
     try:
         meta = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rag.answering.attribution import ATTRIBUTION, CLOSE_QUOTE, QUOTE, opens_quote
 from rag.answering.table_units import passage_units
 from rag.models import Chunk, Passage
+from rag.node_passage import to_passage
 from rag.non_prose import non_prose_spans
 from rag.sentences import split_units
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import BaseNode
 
 MIN_UNIT_WORDS = 6  # a unit of five words or fewer is a fragment, never an answer
 QUOTE_RUNS_ON = 2  # sentences after the first that a quote may run over to its attribution
@@ -133,3 +138,8 @@ def chunk_units(chunk: Chunk) -> list[str]:
         table_header=chunk.table_header, context=chunk.context,
     )  # fmt: skip
     return [unit.main for unit in answer_units([passage])]
+
+
+def node_units(node: BaseNode) -> list[str]:
+    """:func:`chunk_units` of a chunk as the store gives it back."""
+    return [unit.main for unit in answer_units([to_passage(node)])]
