@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_BIN ?= /usr/bin/chromium
 
-.PHONY: run test lint ingest ui eval bench clean browser-deps ocr-deps postgres-deps
+.PHONY: run test lint ingest ui eval bench clean reader browser-deps ocr-deps postgres-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The reading model (a cross-encoder trained here, never committed): a wheel in READER_CACHE
+# with a matching checksum is installed; otherwise the pinned training run builds it, offline.
+READER_CACHE ?= $(HOME)/.cache/rag-chat/wheels
+READER_STAMP := $(VENV)/.reader-$(shell sed -n 's/^version = "\(.*\)"/\1/p' reader/pyproject.toml)
+
+$(READER_STAMP): $(STAMP) reader/pyproject.toml reader/build.sh eval/train_reader.py eval/reader_data.py eval/reader_notes.py
+	bash reader/build.sh $(BIN)/python $(READER_CACHE)
+	touch $(READER_STAMP)
+
+reader: $(READER_STAMP)
 
 run: $(STAMP) ocr-deps
 	$(BIN)/rag ingest seeds

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from rag.answering.base import Answerer, FollowUpRewriter
     from rag.answering.llm_client import ChatModel
+    from rag.answering.reader import Reader
     from rag.sentence_vectors import SentenceVectors
     from rag.settings import Settings
 
@@ -71,6 +72,23 @@ def _load_embedding(name: str, batch_size: int, precision: str) -> BaseEmbedding
     raise ConfigError(f"unknown embedding backend {name!r}; use 'local-minilm'")
 
 
+def build_reader(settings: Settings) -> Reader | None:
+    """The reading model of the extractive answerer; None when turned off or not installed
+    (then the selection model alone picks the sentence, and a warning says how to install)."""
+    if not settings.reader:
+        return None
+    # deferred for start-up time: torch
+    from rag.answering.reader import load_reader, reader_path
+    from rag.embedding import precision
+
+    try:
+        folder = reader_path(settings.reader_path)
+        return load_reader(folder, precision(settings) == "bfloat16")
+    except ConfigError as exc:
+        log.warning("%s; answering without it", exc)
+        return None
+
+
 def build_chat_model(settings: Settings) -> ChatModel:
     """The chat LLM (answering, rewriting follow-ups) for ``openai`` / ``openai-compatible``."""
     match settings.llm:
@@ -97,7 +115,10 @@ def build_answerer(
             # deferred for start-up time: modules that pull in heavy libraries
             from rag.answering.extractive import ExtractiveAnswerer
 
-            return ExtractiveAnswerer(settings, embed_model, sentence_vectors=sentence_vectors)
+            return ExtractiveAnswerer(
+                settings, embed_model, sentence_vectors=sentence_vectors,
+                reader=build_reader(settings),
+            )  # fmt: skip
         case "openai" | "openai-compatible":
             # deferred for start-up time: modules that pull in heavy libraries
             from rag.answering.llm import LLMAnswerer

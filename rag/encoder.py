@@ -94,6 +94,13 @@ class MiniLMEncoder:
     def _forward(self, encodings: list[Any]) -> torch.Tensor:
         """One forward pass: rows padded to a power of two with empty rows, tokens to the
         batch's longest rounded up to a multiple of 16 (masked, so the vectors do not change)."""
+        x, mask_t = self._hidden(encodings)
+        m = mask_t[:, :, None].to(x.dtype)
+        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        return self._torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    def _hidden(self, encodings: list[Any]) -> tuple[torch.Tensor, torch.Tensor]:
+        """The last layer's hidden states (float32) of the padded batch, and its mask."""
         torch = self._torch
         F = torch.nn.functional
         w = self.w
@@ -117,10 +124,7 @@ class MiniLMEncoder:
         keep = mask_t[:, None, None, :].bool()  # (n, 1, 1, length): attend to real tokens only
         for i in range(self.layers):
             x = self._layer(x, keep, f"encoder.layer.{i}.")
-        x = x.float()
-        m = mask_t[:, :, None].to(x.dtype)
-        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        return F.normalize(pooled, p=2, dim=1)
+        return x.float(), mask_t
 
     def _layer(self, x: torch.Tensor, keep: torch.Tensor, p: str) -> torch.Tensor:
         F = self._torch.nn.functional

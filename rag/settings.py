@@ -93,6 +93,14 @@ class Settings(BaseSettings):
         "(min_confidence); kept so that existing rag.toml files still load",
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
+    reader: bool = Field(
+        default=False,
+        description="Extractive answers: read the question against the candidate sentences "
+        "with the reading model (the rag-reader wheel, `make reader`)",
+    )
+    reader_path: Path | None = Field(
+        default=None, description="Folder of a trained reading model instead of the wheel's"
+    )
     min_confidence: float = Field(
         default=0.0,
         ge=0,

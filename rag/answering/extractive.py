@@ -21,6 +21,7 @@ from rag.answering.base import REFUSAL_TEXT, AnswerDelta
 from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
 from rag.answering.named_documents import names_documents, quote_named
+from rag.answering.reader import Reader
 from rag.answering.selection import (
     Calibration,
     answer_score,
@@ -39,6 +40,24 @@ if TYPE_CHECKING:
 
     from rag.sentence_vectors import SentenceVectors
     from rag.settings import Settings
+
+
+# With the reading model, its probability is the unit's and the answer's best is the answer's
+# confidence; the thresholds on it (refuse, high, medium, further units) are read off
+# `rag eval` on the calibration sets (docs/evaluation.md, "The reading model").
+READER_CALIBRATION = Calibration(
+    weights=(), curve_x=(), curve_y=(), refuse_below=0.5, high=0.9, medium=0.7,
+    more_ratio=0.9, supported=0.5, fitted_on={"sets": ["seeds", "notes_calib"]},
+)  # fmt: skip
+SHORTLIST_SELECTED = 12  # units the reader reads: the selection model's best ...
+SHORTLIST_DENSE = 8  # ... and the embedding's
+
+
+def shortlist(probs: np.ndarray, dense: np.ndarray) -> list[int]:
+    """Indices of the units worth reading, in index order."""
+    top = set(np.argsort(-probs, kind="stable")[:SHORTLIST_SELECTED].tolist())
+    top |= set(np.argsort(-dense, kind="stable")[:SHORTLIST_DENSE].tolist())
+    return sorted(int(i) for i in top)
 
 
 @dataclass(frozen=True)
@@ -66,10 +85,12 @@ class ExtractiveAnswerer:
         embed_model: BaseEmbedding,
         calibration: Calibration | None = None,
         sentence_vectors: SentenceVectors | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.settings = settings
         self.embed_model = embed_model
         self.calibration = calibration or load_calibration()
+        self.reader = reader  # None: the selection model alone (no reading model installed)
         # the units' vectors as ingest stored them (rag.sentence_vectors); None: embed them
         self.sentence_vectors = sentence_vectors
 
@@ -87,9 +108,23 @@ class ExtractiveAnswerer:
         dense = vecs @ query_vec / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(query_vec) + 1e-9)
         features = unit_features(question, units, dense, passages)
         probs = probabilities(features, self.calibration, question, units)
+        if self.reader is not None:
+            probs = self._read(question, units, probs, dense)
         return [
             Candidate(u, float(p), float(d)) for u, p, d in zip(units, probs, dense, strict=True)
         ]
+
+    def _read(
+        self, question: str, units: list[Unit], probs: np.ndarray, dense: np.ndarray
+    ) -> np.ndarray:
+        """The reading model's probability for the shortlisted units (the selection model's
+        and the embedding's best), 0 for the rest."""
+        assert self.reader is not None
+        picked = shortlist(probs, dense)
+        logits = self.reader.logits(question, [units[i].text for i in picked])
+        read = np.zeros(len(units))
+        read[picked] = 1.0 / (1.0 + np.exp(-logits.astype(float)))
+        return read
 
     def select(self, question: str, passages: list[Passage]) -> Selection:
         if missing_names(question, " ".join(f"{p.context} {p.names} {p.text}" for p in passages)):
@@ -101,7 +136,11 @@ class ExtractiveAnswerer:
             return Selection([], 0.0, candidates)  # "what did X say": nothing X is reported saying
         calibration = self.calibration
         probs = np.array([c.probability for c in candidates])
-        confidence = calibration.confidence(answer_score(probs))
+        if self.reader is not None:
+            calibration = READER_CALIBRATION
+            confidence = float(probs.max())
+        else:
+            confidence = calibration.confidence(answer_score(probs))
         named = names_documents(passages)  # then answered, labelled low, rather than refused
         floor = 0.0 if named else calibration.refuse_below
         if confidence < max(floor, self.settings.min_confidence):
@@ -135,7 +174,8 @@ class ExtractiveAnswerer:
         for index, value in relevance.items():
             passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
-        label = self.calibration.label(selection.confidence)
+        calibration = READER_CALIBRATION if self.reader is not None else self.calibration
+        label = calibration.label(selection.confidence)
         if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)
             yield Answer(
@@ -150,7 +190,7 @@ class ExtractiveAnswerer:
             n = book.cite(
                 Evidence(passages[unit.passage_index], unit.start, unit.end,
                          candidate.probability,
-                         supported=candidate.probability >= self.calibration.supported,
+                         supported=candidate.probability >= calibration.supported,
                          relevance=max(0.0, relevance[unit.passage_index]))
             )  # fmt: skip
             part = f"{unit.text} [{n}]"
