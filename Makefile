@@ -28,7 +28,7 @@ $(READER_STAMP): $(STAMP) reader/pyproject.toml reader/build.sh eval/train_reade
 
 reader: $(READER_STAMP)
 
-run: $(STAMP) ocr-deps
+run: $(STAMP) $(READER_STAMP) ocr-deps
 	$(BIN)/rag ingest seeds
 	$(BIN)/rag ui
 
@@ -85,7 +85,7 @@ ocr-deps:
 		echo "warning: tesseract is missing; scanned PDF pages are skipped, OCR tests too"; \
 	fi
 
-test: $(STAMP) browser-deps ocr-deps postgres-deps
+test: $(STAMP) $(READER_STAMP) browser-deps ocr-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -100,8 +100,9 @@ lint: $(STAMP)
 # default: shared/eval-data beside the repository).
 EVAL_SAMPLE ?= 50
 EVAL_DATA_OPT := $(if $(EVAL_DATA),--eval-data $(EVAL_DATA))
-eval: $(STAMP)
+eval: $(STAMP) $(READER_STAMP)
 	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline
+	$(BIN)/rag eval --dataset eval/gold/notes.jsonl --docs eval/gold/notes --baseline
 	$(BIN)/rag eval --dataset covid-qa-deepset --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
 	$(BIN)/rag eval --dataset docugami-kg-rag-sec-10q --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
 	$(BIN)/rag eval --dataset eval/gold/sec_tables.jsonl --docs $(or $(EVAL_DATA),../shared/eval-data)/docugami-kg-rag-sec-10q/source_files
@@ -113,5 +114,5 @@ clean:
 SIZES ?= 1000,10000,100000
 OUT ?= bench-results
 
-bench: $(STAMP)
+bench: $(STAMP) $(READER_STAMP)
 	$(BIN)/rag bench --sizes $(SIZES) --out $(OUT)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rag.sentences import split_units
+from rag.sentences import LINE_ITEM, split_units
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|\d[\d,.:/%-]*")
 _TERMINAL = re.compile(r"""[.!?…:;]["'”’)\]]*$""")
@@ -76,6 +76,8 @@ def non_prose_kind(unit: str, *, in_references: bool = False) -> str | None:
         return "reference"
     if _is_table_dump(words, alpha):
         return "table"
+    if LINE_ITEM.match(text) and not text.rstrip().endswith(":"):
+        return None  # a list item or "key: value" line states a fact
     if not _TERMINAL.search(text) and len(alpha) <= 20:
         return "heading"
     if text.isupper() and len(alpha) >= 2:

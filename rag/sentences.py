@@ -106,12 +106,19 @@ def split_units(text: str) -> list[tuple[int, int]]:
                 break
             line = text[line_start:newline].strip()
             after = text[newline + 1 : end].lstrip()
-            if _stands_alone(line) and (after[:1].isupper() or after[:1].isdigit()):
+            if (_stands_alone(line) or LINE_ITEM.match(line)) and (
+                after[:1].isupper() or after[:1].isdigit() or LINE_ITEM.match(after)
+            ):
                 _append_trimmed(text, cursor, newline, units)
                 cursor = newline + 1
             line_start = newline + 1
         _append_trimmed(text, cursor, end, units)
     return units
+
+
+# A list item ("- ...", "* ...", "2. ...") or a "key: value" line is a unit of its own: notes,
+# handbooks and specs put one fact on each.
+LINE_ITEM = re.compile(r"(?:[-*•–]\s|\d{1,2}[.)]\s|[A-Z][^:\n]{0,40}:\s+\S)")
 
 
 def _stands_alone(line: str) -> bool:

@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
     reader: bool = Field(
-        default=False,
+        default=True,
         description="Extractive answers: read the question against the candidate sentences "
         "with the reading model (the rag-reader wheel, `make reader`)",
     )

@@ -22,6 +22,11 @@ from rag.answering.citations import CitationBook, Evidence
 from rag.answering.lexical import missing_names
 from rag.answering.named_documents import names_documents, quote_named
 from rag.answering.reader import Reader
+from rag.answering.reader_fusion import (
+    ReaderCalibration,
+    check_fitted_for,
+    load_reader_calibration,
+)
 from rag.answering.selection import (
     Calibration,
     answer_score,
@@ -42,13 +47,6 @@ if TYPE_CHECKING:
     from rag.settings import Settings
 
 
-# With the reading model, its probability is the unit's and the answer's best is the answer's
-# confidence; the thresholds on it (refuse, high, medium, further units) are read off
-# `rag eval` on the calibration sets (docs/evaluation.md, "The reading model").
-READER_CALIBRATION = Calibration(
-    weights=(), curve_x=(), curve_y=(), refuse_below=0.5, high=0.9, medium=0.7,
-    more_ratio=0.9, supported=0.5, fitted_on={"sets": ["seeds", "notes_calib"]},
-)  # fmt: skip
 SHORTLIST_SELECTED = 12  # units the reader reads: the selection model's best ...
 SHORTLIST_DENSE = 8  # ... and the embedding's
 
@@ -86,11 +84,16 @@ class ExtractiveAnswerer:
         calibration: Calibration | None = None,
         sentence_vectors: SentenceVectors | None = None,
         reader: Reader | None = None,
+        reader_calibration: ReaderCalibration | None = None,
     ) -> None:
         self.settings = settings
         self.embed_model = embed_model
         self.calibration = calibration or load_calibration()
         self.reader = reader  # None: the selection model alone (no reading model installed)
+        self.reader_calibration: ReaderCalibration | None = None
+        if reader is not None:
+            self.reader_calibration = reader_calibration or load_reader_calibration()
+            check_fitted_for(self.reader_calibration, reader.fingerprint)
         # the units' vectors as ingest stored them (rag.sentence_vectors); None: embed them
         self.sentence_vectors = sentence_vectors
 
@@ -117,13 +120,13 @@ class ExtractiveAnswerer:
     def _read(
         self, question: str, units: list[Unit], probs: np.ndarray, dense: np.ndarray
     ) -> np.ndarray:
-        """The reading model's probability for the shortlisted units (the selection model's
-        and the embedding's best), 0 for the rest."""
-        assert self.reader is not None
+        """The fused probability (:mod:`reader_fusion`) of the shortlisted units (the
+        selection model's and the embedding's best), 0 for the rest."""
+        assert self.reader is not None and self.reader_calibration is not None
         picked = shortlist(probs, dense)
         logits = self.reader.logits(question, [units[i].text for i in picked])
         read = np.zeros(len(units))
-        read[picked] = 1.0 / (1.0 + np.exp(-logits.astype(float)))
+        read[picked] = self.reader_calibration.probabilities(logits, probs[picked])
         return read
 
     def select(self, question: str, passages: list[Passage]) -> Selection:
@@ -136,9 +139,9 @@ class ExtractiveAnswerer:
             return Selection([], 0.0, candidates)  # "what did X say": nothing X is reported saying
         calibration = self.calibration
         probs = np.array([c.probability for c in candidates])
-        if self.reader is not None:
-            calibration = READER_CALIBRATION
-            confidence = float(probs.max())
+        if self.reader_calibration is not None:
+            calibration = self.reader_calibration.thresholds
+            confidence = calibration.confidence(float(probs.max()))
         else:
             confidence = calibration.confidence(answer_score(probs))
         named = names_documents(passages)  # then answered, labelled low, rather than refused
@@ -174,7 +177,9 @@ class ExtractiveAnswerer:
         for index, value in relevance.items():
             passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
-        calibration = READER_CALIBRATION if self.reader is not None else self.calibration
+        calibration = self.calibration
+        if self.reader_calibration is not None:
+            calibration = self.reader_calibration.thresholds
         label = calibration.label(selection.confidence)
         if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)

@@ -24,7 +24,8 @@ from rag.sentences import split_units
 if TYPE_CHECKING:
     from llama_index.core.schema import BaseNode
 
-MIN_UNIT_WORDS = 6  # a unit of five words or fewer is a fragment, never an answer
+MIN_UNIT_WORDS = 6  # a unit of five words or fewer is a fragment inside prose, never an answer
+MIN_LINE_WORDS = 2  # ... but a line of its own of two words or more is a fact ("Door code: 7391")
 QUOTE_RUNS_ON = 2  # sentences after the first that a quote may run over to its attribution
 _PRONOUN_START = re.compile(
     r"^[“\"‘']?(?:he|she|they|it|this|these|those|his|her|their|its|that|such|the latter|"
@@ -73,7 +74,11 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
             else:
                 last = _attribution_end(sentence, spans, prose, k, passage) or end
             text = passage.text[first:last]
-            if len(text.split()) < MIN_UNIT_WORDS:
+            if text.rstrip("”’\"' )").endswith("?"):
+                continue  # a question (an FAQ's) never answers; the line after it may
+            if len(text.split()) < MIN_UNIT_WORDS and not (
+                _whole_line(passage.text, first, last) and len(text.split()) >= MIN_LINE_WORDS
+            ):
                 continue
             units.append(
                 Unit(
@@ -81,6 +86,13 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
                 )
             )
     return units
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a line of its own: a note, list item, ``key: value`` or cell."""
+    before = text[:start].rstrip(" \t")
+    after = text[end:].lstrip(" \t")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
 def _needs_previous(sentence: str) -> bool:
