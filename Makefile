@@ -101,10 +101,10 @@ lint: $(STAMP)
 EVAL_SAMPLE ?= 50
 EVAL_DATA_OPT := $(if $(EVAL_DATA),--eval-data $(EVAL_DATA))
 eval: $(STAMP) $(READER_STAMP)
-	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline
-	$(BIN)/rag eval --dataset eval/gold/notes.jsonl --docs eval/gold/notes --baseline
-	$(BIN)/rag eval --dataset covid-qa-deepset --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
-	$(BIN)/rag eval --dataset docugami-kg-rag-sec-10q --limit $(EVAL_SAMPLE) --seed 0 --baseline $(EVAL_DATA_OPT)
+	$(BIN)/rag eval --dataset eval/gold/seeds.jsonl --docs seeds --baseline --without-reader
+	$(BIN)/rag eval --dataset eval/gold/notes.jsonl --docs eval/gold/notes --baseline --without-reader
+	$(BIN)/rag eval --dataset covid-qa-deepset --limit $(EVAL_SAMPLE) --seed 0 --baseline --without-reader $(EVAL_DATA_OPT)
+	$(BIN)/rag eval --dataset docugami-kg-rag-sec-10q --limit $(EVAL_SAMPLE) --seed 0 --baseline --without-reader $(EVAL_DATA_OPT)
 	$(BIN)/rag eval --dataset eval/gold/sec_tables.jsonl --docs $(or $(EVAL_DATA),../shared/eval-data)/docugami-kg-rag-sec-10q/source_files
 
 clean:

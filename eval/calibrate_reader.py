@@ -11,11 +11,15 @@ vectors are cached by :func:`eval.calibrate.collect`; the reader's logits in
 ``eval/out/calibration/cache/reader-<sha>.pkl``.
 
 The fit, in three steps on the shortlisted units (:func:`rag.answering.extractive.shortlist`):
-a logistic regression of "holds the gold" on the reader's logit and the selection model's
-log-odds (sets weighted equally); the further-unit ratio that quotes the gold most often per
+a logistic regression of "holds the gold" on the reader's score, its margin under the best
+unit's and the selection model's log-odds (sets weighted equally; the reader's score as its
+logit or as a probability, with or without the margin: the variant that answers and refuses
+best on the fitted sets is kept); the further-unit ratio that quotes the gold most often per
 sentence quoted; an isotonic curve of "the answer held the gold" on the best unit's
-probability, with the floor refusing 90% of the unanswerable questions and ``high`` holding
-the gold 92% of the time (a margin for the promised 90%).
+probability, with the refusal floor that handles the most questions of each set right
+(answerable ones answered with the gold, unanswerable ones refused; sets weigh the same) and
+``high`` holding the gold 92% of the time over every question answered (a margin for the
+promised 90%; an unanswerable question answered counts as wrong).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import numpy as np
 
 from eval.calibrate import HIGH_PRECISION, MEDIUM_PRECISION, Question, collect, holds_gold
 from eval.datasets import Dataset, dataset_name, load_dataset
-from eval.fitting import choose_floor, choose_threshold, isotonic_curve
+from eval.fitting import choose_floor_by_accuracy, choose_threshold, isotonic_curve
 from rag.answering.extractive import shortlist
 from rag.answering.reader import Reader, reader_path
 from rag.answering.reader_fusion import READER_CALIBRATION_FILE, ReaderCalibration
@@ -48,7 +52,6 @@ from rag.settings import load_settings
 
 log = logging.getLogger(__name__)
 
-UNANSWERABLE_REFUSED = 0.9
 MORE_RATIOS = (1.01, 0.95, 0.9, 0.8, 0.7)
 EXTRA_SENTENCE_COST = 0.01
 L2 = 1.0
@@ -104,27 +107,58 @@ def _with(fused: ReaderCalibration, **changes: Any) -> ReaderCalibration:
     return dataclasses.replace(fused, thresholds=dataclasses.replace(fused.thresholds, **changes))
 
 
+FORMS = ("logit", "prob")  # the reader's score as its logit, or squashed to a probability
+
+
 def fit(reads: list[Read], max_units: int, sha: str) -> ReaderCalibration:
+    """Each form of the reader's score, with and without its margin, fitted in full; kept: the
+    one handling the most questions right on the fitted sets (each set weighs the same)."""
+    best: ReaderCalibration | None = None
+    best_value = -1.0
+    for form in FORMS:
+        for margin in (False, True):
+            fused = _fit_one(reads, max_units, sha, form, margin)
+            value = _objective(report(reads, fused, max_units))
+            log.info("form %s, margin %s: fitted value %.3f", form, margin, value)
+            if value > best_value:
+                best, best_value = fused, value
+    assert best is not None
+    return best
+
+
+def _objective(per_set: dict[str, Any]) -> float:
+    """Mean over the sets of the share of questions handled right."""
+    return float(np.mean([v["handled_right"] for v in per_set.values()]))
+
+
+def _fit_one(
+    reads: list[Read], max_units: int, sha: str, form: str, with_margin: bool
+) -> ReaderCalibration:
     rows, labels, weights = [], [], []
     per_set: dict[str, int] = {}
     for r in reads:
         if r.picked and r.q.example.answerable:
             per_set[r.q.set_name] = per_set.get(r.q.set_name, 0) + 1
+    shape = ReaderCalibration(0.0, 0.0, 0.0, Calibration((), (), (), 0.0, 1.1, 1.1, 1.01, 0.5),
+                              form=form)  # fmt: skip
     for r in reads:
         if not r.picked:
             continue
         p = np.clip(r.sel, 1e-6, 1 - 1e-6)
-        for logit, lp, i in zip(r.logits, np.log(p / (1 - p)), r.picked, strict=True):
-            rows.append((1.0, logit, lp))
+        s = shape.scores(r.logits)
+        gap = s - s.max() if with_margin else np.zeros(len(s))
+        for score, below, lp, i in zip(s, gap, np.log(p / (1 - p)), r.picked, strict=True):
+            rows.append((1.0, score, below, lp))
             labels.append(float(r.q.labels[i]))
             weights.append(1.0 / max(1, per_set.get(r.q.set_name, 1)))
     x, y, w = np.array(rows), np.array(labels), np.array(weights)
-    scale = w / w.mean()
-    b = _weighted_lr(x, y, scale)
-    draft = ReaderCalibration(
-        float(b[0]), float(b[1]), float(b[2]),
-        Calibration((), (), (), 0.0, 1.1, 1.1, 1.01, 0.5), sha,
-    )  # fmt: skip
+    if not with_margin:
+        x = x[:, [0, 1, 3]]
+    b = _weighted_lr(x, y, w / w.mean())
+    margin = float(b[2]) if with_margin else 0.0
+    selection = float(b[3] if with_margin else b[2])
+    draft = dataclasses.replace(shape, bias=float(b[0]), reader=float(b[1]), margin=margin,
+                                selection=selection, weights_sha256=sha)  # fmt: skip
     best_ratio, best_value = MORE_RATIOS[0], -1.0
     for ratio in MORE_RATIOS:
         outcomes = simulate(reads, _with(draft, more_ratio=ratio), max_units)
@@ -141,25 +175,29 @@ def fit(reads: list[Read], max_units: int, sha: str) -> ReaderCalibration:
         [o["best"] for o in answerable], [float(o["correct"]) for o in answerable]
     )
     curved = _with(draft, curve_x=cx, curve_y=cy)
-    conf = [curved.thresholds.confidence(o["best"]) for o in answerable]
-    correct = [bool(o["correct"]) for o in answerable]
-    # the floor on the best unit's probability mapped through the curve, so refusing
-    # unanswerable questions of every set alike (each set's share weighs the same)
-    unanswerable = [
-        curved.thresholds.confidence(o["best"]) if o["refusable"] else -1.0
-        for o in outcomes
-        if not o["answerable"]
-    ]
+
+    def conf(o: dict[str, Any]) -> float:
+        return curved.thresholds.confidence(o["best"]) if o["refusable"] else -1.0
+
+    # the floor handling the most questions of each set right (answered with the gold, or
+    # refused when unanswerable); high/medium over every question it would answer, so an
+    # unanswerable question answered counts against them
+    floor = choose_floor_by_accuracy(
+        [(o["set"], conf(o), bool(o["correct"]) if o["answerable"] else None) for o in outcomes]
+    )
+    given = [o for o in outcomes if o["refusable"] and conf(o) >= floor]
+    confidences = [conf(o) for o in given]
+    correct = [bool(o["answerable"] and o["correct"]) for o in given]
     fitted = _with(
         curved,
-        refuse_below=choose_floor(unanswerable, UNANSWERABLE_REFUSED),
-        high=choose_threshold(conf, correct, HIGH_PRECISION),
-        medium=choose_threshold(conf, correct, MEDIUM_PRECISION),
+        refuse_below=floor,
+        high=choose_threshold(confidences, correct, HIGH_PRECISION),
+        medium=choose_threshold(confidences, correct, MEDIUM_PRECISION),
     )
-    return ReaderCalibration(
-        fitted.bias, fitted.reader, fitted.selection, fitted.thresholds, sha,
-        {"questions": len(reads), "units": len(y), "sets": sorted(per_set),
-         "command": "python -m eval.calibrate_reader"},
+    return dataclasses.replace(
+        fitted,
+        fitted_on={"questions": len(reads), "units": len(y), "sets": sorted(per_set),
+                   "command": "python -m eval.calibrate_reader"},
     )  # fmt: skip
 
 
@@ -201,6 +239,11 @@ def report(reads: list[Read], fused: ReaderCalibration, max_units: int) -> dict[
             "coverage": _share(len(answered), len(ans)),
             "precision": _share(sum(o["correct"] for o in answered), len(answered)),
             "refused": _share(sum(conf(o) < t.refuse_below for o in una), len(una)),
+            # answerable answered with the gold, or unanswerable refused
+            "handled_right": _share(
+                sum(o["correct"] for o in answered) + sum(conf(o) < t.refuse_below for o in una),
+                len(rows),
+            ),
             "high_n": len(high),
             "high_right": _share(sum(o["correct"] for o in high), len(high)),
         }

@@ -34,6 +34,8 @@ def add_commands(
     ev.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     ev.add_argument("--baseline", action="store_true", help="also run LlamaIndex's default RAG")
     ev.add_argument("--retrieval", help="retrieval modes to compare, e.g. dense,bm25,hybrid")
+    ev.add_argument("--without-reader", action="store_true",
+                    help="also run ours without the reading model (before/after it)")  # fmt: skip
     ev.add_argument("--out", type=Path, help="report folder (default eval/out/<dataset>)")
     ev.add_argument(
         "--judge-model", help="LLM judge model (default RAG_JUDGE_MODEL, the answerer's)"
@@ -74,7 +76,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     out = args.out or Path("eval/out") / dataset_name(dataset_path)
     dataset = load_dataset(dataset_path, args.docs, cache_dir=out / "cache")
     options = EvalOptions(out=out, baseline=args.baseline, judge=build_judge(settings),
-                          progress=True, seed=args.seed, limit=args.limit, retrieval=modes)  # fmt: skip
+                          progress=True, seed=args.seed, limit=args.limit, retrieval=modes,
+                          without_reader=args.without_reader)  # fmt: skip
     report = run_eval(dataset.sample(args.limit, args.seed), settings, options)
     paths = write_report(report, out)
     print(summary_table(report))

@@ -105,3 +105,28 @@ def choose_floor(unanswerable: list[float], refused: float) -> float:
         return 0.0
     must = int(np.ceil(refused * len(ordered)))
     return round(max(0.0, ordered[must - 1] + 1e-4), 4)
+
+
+def choose_floor_by_accuracy(outcomes: list[tuple[str, float, bool | None]]) -> float:
+    """The refusal floor that handles the most questions right, each set weighing the same:
+    ``(set, confidence, correct)`` per question, ``correct`` None for an unanswerable one (right
+    when refused) and True/False for an answerable one (right when answered and it holds the
+    gold); a question that cannot be answered at all has confidence -1. Of floors doing
+    equally well, the highest (refusing is the safer mistake)."""
+    sets = sorted({s for s, _, _ in outcomes})
+    candidates = sorted({round(c + 1e-4, 4) for _, c, _ in outcomes if c >= 0} | {0.0})
+
+    def accuracy(floor: float) -> float:
+        shares = []
+        for name in sets:
+            rows = [(c, k) for s, c, k in outcomes if s == name]
+            good = sum((c < floor) if k is None else (c >= floor and k) for c, k in rows)
+            shares.append(good / len(rows))
+        return float(np.mean(shares))
+
+    best, best_value = 0.0, -1.0
+    for floor in candidates:
+        value = accuracy(floor)
+        if value >= best_value - 1e-12:
+            best, best_value = floor, value
+    return best

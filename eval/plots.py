@@ -12,7 +12,7 @@ RATE_METRICS = ["hit@1", "hit@k", "mrr", "doc_hit@k", "keyword_match", "token_f1
                 "semantic_similarity", "citation_precision", "citation_recall",
                 "refusal_precision", "refusal_recall", "judge_faithfulness"]  # fmt: skip
 COLORS = {"ours": "#1f77b4", "baseline": "#ff7f0e", "ours-dense": "#2ca02c",
-          "ours-bm25": "#9467bd", "ours-hybrid": "#1f77b4"}  # fmt: skip
+          "ours-bm25": "#9467bd", "ours-hybrid": "#1f77b4", "ours-no-reader": "#8c564b"}  # fmt: skip
 OUTCOME_COLORS = ["#2ca02c", "#bcbd22", "#d62728", "#9467bd", "#17becf", "#e377c2"]
 
 

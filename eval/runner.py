@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 TRUST_HEADLINES = ("coverage", "precision_when_answering", "answer_contains_gold")
 
 REPORTED_SETTINGS = ("retrieval", "top_k", "chunk_size", "chunk_overlap", "llm", "llm_model",
-                     "embedding", "min_support", "collection")  # fmt: skip
+                     "embedding", "reader", "min_support", "collection")  # fmt: skip
 BASELINE_DESCRIPTION = (
     "LlamaIndex VectorStoreIndex.from_documents, SentenceSplitter 1024/200 tokens, dense top-2, "
     "same embedding model and answerer"
@@ -50,6 +50,8 @@ class EvalOptions:
     # Retrieval modes to compare, one system each ("ours-dense", ...); empty: the settings' mode
     # as the one system "ours".
     retrieval: tuple[RetrievalMode, ...] = ()
+    # Also run ours without the reading model ("ours-no-reader"): the answers before/after it.
+    without_reader: bool = False
 
 
 def retrieval_modes(text: str | None) -> tuple[RetrievalMode, ...]:
@@ -90,6 +92,9 @@ def run_eval(dataset: Dataset, settings: Settings, options: EvalOptions) -> dict
         systems[f"ours-{mode}"] = (chat.ask, settings.top_k)
     if not systems:
         systems["ours"] = (services.chat.ask, settings.top_k)
+    if options.without_reader and settings.reader:
+        plain = ChatService(settings.replace(reader=False))
+        systems["ours-no-reader"] = (plain.ask, settings.top_k)
     if options.baseline:
         # deferred for start-up time: modules that pull in heavy libraries
         from eval.baseline import LlamaIndexBaseline

@@ -1,6 +1,6 @@
 """Train the reading model (a cross-encoder) from the shipped MiniLM, reproducibly, on CPU.
 
-    python -m eval.train_reader --out build/reader/model     # about 10 minutes on 2 cores
+    python -m eval.train_reader --out build/reader/model     # about 20 minutes on 2 cores
 
 Data (see ``eval/READER_SOURCE.md``): COVID-QA's SQuAD-format file from the shared eval-data
 folder, only documents that no evaluation sample of ``rag eval`` draws from; any further

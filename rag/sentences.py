@@ -6,9 +6,10 @@ import re
 
 from rag.table_rows import is_separator, row_line_spans
 
-# A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets), then whitespace.
+# A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets or Markdown
+# emphasis, as in "**How do I reset my badge?**"), then whitespace.
 # Abbreviations such as "Mr." or "U.S." and single initials do not end a sentence.
-_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+_END = re.compile(r"""[.!?…]+["'”’)\]*_]*(?=\s+|$)""")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "u.s", "u.k",

@@ -81,6 +81,10 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {s['answer_ms']['p50']:.0f} / {s['answer_ms']['p95']:.0f} ms "
             f"| {row['cold_ask_s']['median']:.1f} s |"
         )
+    first = results["sizes"][0]["serve"]
+    if first.get("reader_load_s") is not None:
+        lines += ["", f"The reading model loads with the engine: {first['reader_load_s']:.2f} s "
+                  f"and {first['reader_rss_mb']:.0f} MB of RSS (included above).",]  # fmt: skip
     if "cold_ui_s" in results:
         ui = results["cold_ui_s"]
         lines += ["", f"`rag ui` until its port answers: {ui['median']:.1f} s "

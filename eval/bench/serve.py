@@ -59,6 +59,7 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
     first_query_ms = (time.perf_counter() - t) * 1000
     rss_first = rss_mb()
     dense = dense_path(engine)
+    reader = getattr(engine.answerer, "reader", None)
     for q in questions[1:3]:  # warm-up: caches of torch, chroma, bm25
         engine.ask(q)
     # Different questions for the two loops, so that no answer reuses a cached query vector.
@@ -78,6 +79,9 @@ def measure(store: Path, questions: list[str], n: int) -> dict[str, Any]:
         "engine_load_s": round(engine_s, 2),
         "first_query_ms": round(first_query_ms, 1),
         "dense": dense,
+        # the reading model, loaded with the engine: its share of engine_load_s and of the RSS
+        "reader_load_s": round(reader.load_s, 2) if reader is not None else None,
+        "reader_rss_mb": round(reader.loaded_mb, 1) if reader is not None else None,
         "rss_after_load_mb": round(rss_engine, 1),
         "rss_after_first_query_mb": round(rss_first, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),

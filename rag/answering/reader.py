@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,7 @@ class Reader:
     """Scores ``(question, text)`` pairs; higher logits answer better."""
 
     def __init__(self, folder: str | Path, *, bfloat16: bool = False, batch_size: int = 32):
+        started, rss_before = time.perf_counter(), _rss_mb()
         folder = Path(folder)
         if not (folder / "model.safetensors").is_file():
             raise ConfigError(f"{folder}: no reading model here (model.safetensors missing)")
@@ -53,6 +55,8 @@ class Reader:
         self._head_w = w["classifier.weight"].float().reshape(-1)
         self._head_b = float(w["classifier.bias"].float().reshape(-1)[0])
         self._lock = threading.Lock()
+        self.load_s = time.perf_counter() - started  # what loading cost (rag bench reports it)
+        self.loaded_mb = max(0.0, _rss_mb() - rss_before)
 
     @property
     def fingerprint(self) -> str:
@@ -98,6 +102,17 @@ def load_reader(folder: Path, bfloat16: bool) -> Reader:
     """One reader per folder and arithmetic, per process."""
     log.info("loading the reading model from %s", folder)
     return Reader(folder, bfloat16=bfloat16)
+
+
+def _rss_mb() -> float:
+    """This process's resident set size (Linux /proc; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def weights_sha256(folder: Path) -> str:

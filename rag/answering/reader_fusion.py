@@ -1,8 +1,9 @@
 """How the reading model's score becomes a unit's probability and the answer's confidence.
 
-A unit's probability is a logistic fit of two scores: the reader's logit (it read the
-question against the unit) and the selection model's log-odds (retrieval, overlap, answer
-type). The answer's confidence is an isotonic curve of its best unit's probability against
+A unit's probability is a logistic fit of three scores: the reader's score (it read the
+question against the unit; its logit, or the logit squashed to a probability so one wrong
+reading cannot outweigh everything else), that score's margin under the best shortlisted
+unit's, and the selection model's log-odds (retrieval, overlap, answer type). The answer's confidence is an isotonic curve of its best unit's probability against
 "the answer held the gold"; the refusal floor and the ``high``/``medium`` thresholds are read
 off that curve. All of it is fitted by ``python -m eval.calibrate_reader`` on a mix of domains
 and written to ``reader_calibration.json`` beside this file, with the checksum of the weights
@@ -29,7 +30,8 @@ _EPS = 1e-6
 
 @dataclass(frozen=True)
 class ReaderCalibration:
-    """``bias + reader * logit + selection * logodds(p)``, then the confidence curve."""
+    """``bias + reader * s + margin * (s - max s) + selection * logodds(p)``, where ``s`` is
+    the reader's score in ``form``, then the confidence curve."""
 
     bias: float
     reader: float
@@ -37,18 +39,33 @@ class ReaderCalibration:
     thresholds: Calibration  # curve, refusal floor, high/medium, further-unit ratio
     weights_sha256: str = ""
     fitted_on: dict[str, object] = field(default_factory=dict)
+    margin: float = 0.0
+    form: str = "logit"  # the reader's score as its logit, or "prob": sigmoid(logit)
+
+    def scores(self, logits: np.ndarray) -> np.ndarray:
+        """The reader's score of each unit in this calibration's form."""
+        z = np.asarray(logits, dtype=float)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))) if self.form == "prob" else z
 
     def probabilities(self, logits: np.ndarray, selection_probs: np.ndarray) -> np.ndarray:
-        """Each read unit's probability of answering."""
+        """Each read unit's probability of answering (``logits``: every shortlisted unit's)."""
         p = np.clip(np.asarray(selection_probs, dtype=float), _EPS, 1 - _EPS)
-        z = self.bias + self.reader * np.asarray(logits, dtype=float)
-        z = z + self.selection * np.log(p / (1 - p))
+        s = self.scores(logits)
+        z = self.bias + self.reader * s + self.selection * np.log(p / (1 - p))
+        if len(s):
+            z = z + self.margin * (s - s.max())
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def to_json(self) -> dict[str, object]:
         t = self.thresholds
         return {
-            "weights": {"bias": self.bias, "reader": self.reader, "selection": self.selection},
+            "weights": {
+                "bias": self.bias,
+                "reader": self.reader,
+                "selection": self.selection,
+                "margin": self.margin,
+            },
+            "form": self.form,
             "curve": [[x, y] for x, y in zip(t.curve_x, t.curve_y, strict=True)],
             "refuse_below": t.refuse_below,
             "high": t.high,
@@ -76,6 +93,8 @@ class ReaderCalibration:
             bias=float(w["bias"]),
             reader=float(w["reader"]),
             selection=float(w["selection"]),
+            margin=float(w.get("margin", 0.0)),
+            form=str(data.get("form") or "logit"),
             thresholds=thresholds,
             weights_sha256=str(data.get("weights_sha256") or ""),
             fitted_on=dict(data.get("fitted_on") or {}),

@@ -74,7 +74,7 @@ def answer_units(passages: list[Passage]) -> list[Unit]:
             else:
                 last = _attribution_end(sentence, spans, prose, k, passage) or end
             text = passage.text[first:last]
-            if text.rstrip("”’\"' )").endswith("?"):
+            if text.rstrip("”’\"' )*_").endswith("?"):
                 continue  # a question (an FAQ's) never answers; the line after it may
             if len(text.split()) < MIN_UNIT_WORDS and not (
                 _whole_line(passage.text, first, last) and len(text.split()) >= MIN_LINE_WORDS

@@ -37,6 +37,9 @@ def test_bench_writes_reports(tmp_path: Path) -> None:
     assert second["derived_build_s"] is not None and first["derived_build_s"] is None
     # both stores hold unit vectors (the generated one through import_chunks): served by unit
     assert first["serve"]["dense"] == second["serve"]["dense"] == "units, loaded"
+    # the reading model's load time and memory, measured as the engine loads it
+    assert first["serve"]["reader_load_s"] > 0 and first["serve"]["reader_rss_mb"] > 0
+    assert "The reading model loads with the engine" in (out / "bench.md").read_text()
     precision = saved["ingest"]["precision"]
     assert saved["ingest"]["bare_model"]["precision"] == precision
     assert ("autocast" in (out / "bench.md").read_text()) == (precision == "bfloat16")

@@ -19,14 +19,18 @@ def test_rag_eval_writes_the_report(run_cli: RunCli, tmp_path: Path) -> None:
     dataset.write_text("\n".join(gold[:5] + gold[-2:]) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     done = run_cli("eval", "--dataset", str(dataset), "--docs", str(SEEDS), "--limit", "3",
-                   "--seed", "1", "--baseline", "--out", str(out))  # fmt: skip
+                   "--seed", "1", "--baseline", "--without-reader", "--out", str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "| retrieval MRR |" in done.stdout and "report.md" in done.stdout
     assert "eval" in done.stderr  # the progress bar
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["sample"] == {"limit": 3, "seed": 1}
     assert len(report["questions"]) == 3
-    assert set(report["summary"]) == {"ours", "baseline"}
+    # ours (with the reading model), ours before it, and LlamaIndex's default, side by side
+    assert set(report["summary"]) == {"ours", "ours-no-reader", "baseline"}
+    assert report["settings"]["reader"] is True
+    assert "ours-no-reader (top-5)" in done.stdout
+    assert all(set(q["systems"]) == set(report["summary"]) for q in report["questions"])
     assert (out / "outcomes.png").is_file() and (out / "report.md").is_file()
 
 

@@ -39,21 +39,32 @@ def test_an_unattributed_quote_is_quoted_with_the_sentence_naming_the_speaker() 
     assert "Starmer" in first.text and first.main.startswith("“Not every nation")
 
 
-def test_fragments_and_marked_non_prose_are_never_units() -> None:
-    text = "Chief Financial Officer\n\nShort line here.\n\nThe company reported revenue of $81.8 billion for the quarter."
+def test_one_word_fragments_and_marked_non_prose_are_never_units() -> None:
+    text = (
+        "Chief Financial Officer\n\nRevenue\n\nShort line here.\n\n"
+        "The company reported revenue of $81.8 billion for the quarter."
+    )
     marked = ((0, 23),)  # as ingestion marks the signature line
     units = answer_units([passage(text, marked)])
     assert [u.text for u in units] == [
-        "The company reported revenue of $81.8 billion for the quarter."
+        "Short line here.",  # a line of its own of two words or more is a fact
+        "The company reported revenue of $81.8 billion for the quarter.",
     ]
+
+
+def test_a_bold_faq_question_is_never_a_unit_and_never_joins_its_answer() -> None:
+    text = "**How do I reset my badge?**\nTake your badge to the front desk on floor 1."
+    units = answer_units([passage(text)])
+    assert [u.text for u in units] == ["Take your badge to the front desk on floor 1."]
 
 
 def test_store_without_marks_is_marked_at_answer_time() -> None:
     text = "Apple Inc.\n\n/s/ Luca Maestri\n\nTim Cook is the Chief Executive Officer of Apple Inc. and a director."
     units = answer_units([passage(text, None)])
-    assert [u.text for u in units] == [
+    assert "/s/ Luca Maestri" not in [u.text for u in units]  # a signature, marked when answering
+    assert [u.text for u in units][-1] == (
         "Tim Cook is the Chief Executive Officer of Apple Inc. and a director."
-    ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,9 @@ def _vectors(engine: RagEngine) -> SentenceVectors:
 
 def _plain(engine: RagEngine, settings: Settings, question: str) -> Answer:
     """The same question answered by an answerer that embeds its sentences itself."""
-    plain = ExtractiveAnswerer(settings, build_embedding(settings))
+    answerer = engine.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    plain = ExtractiveAnswerer(settings, build_embedding(settings), reader=answerer.reader)
     return RagEngine(engine.retriever, plain, engine.rewriter).ask(question)
 
 
