@@ -22,7 +22,7 @@ install: $(STAMP)
 READER_CACHE ?= $(HOME)/.cache/rag-chat/wheels
 READER_STAMP := $(VENV)/.reader-$(shell sed -n 's/^version = "\(.*\)"/\1/p' reader/pyproject.toml)
 
-$(READER_STAMP): $(STAMP) reader/pyproject.toml reader/build.sh eval/train_reader.py eval/reader_data.py eval/reader_notes.py
+$(READER_STAMP): $(STAMP) reader/pyproject.toml reader/build.sh eval/train_reader.py eval/reader_data.py eval/reader_notes.py eval/reader_words.py
 	bash reader/build.sh $(BIN)/python $(READER_CACHE)
 	touch $(READER_STAMP)
 

@@ -28,26 +28,19 @@ import argparse
 import dataclasses
 import json
 import logging
-import pickle
 import random
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from eval.calibrate import HIGH_PRECISION, MEDIUM_PRECISION, Question, collect, holds_gold
+from eval.calibrate import HIGH_PRECISION, MEDIUM_PRECISION, collect
 from eval.datasets import Dataset, dataset_name, load_dataset
 from eval.fitting import choose_floor_by_accuracy, choose_threshold, isotonic_curve
-from rag.answering.extractive import shortlist
+from eval.reader_outcomes import Read, read_all, report, simulate, with_thresholds
 from rag.answering.reader import Reader, reader_path
 from rag.answering.reader_fusion import READER_CALIBRATION_FILE, ReaderCalibration
-from rag.answering.selection import (
-    FEATURES,
-    Calibration,
-    compose,
-    load_calibration,
-    probabilities,
-)
+from rag.answering.selection import Calibration
 from rag.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -55,56 +48,6 @@ log = logging.getLogger(__name__)
 MORE_RATIOS = (1.01, 0.95, 0.9, 0.8, 0.7)
 EXTRA_SENTENCE_COST = 0.01
 L2 = 1.0
-
-
-class Read:
-    """One question's shortlisted units with both scores."""
-
-    def __init__(self, q: Question, picked: list[int], logits: np.ndarray, sel: np.ndarray):
-        self.q, self.picked, self.logits, self.sel = q, picked, logits, sel
-
-
-def read_all(questions: list[Question], reader: Reader, cache: Path) -> list[Read]:
-    saved: dict[tuple[str, str], float] = pickle.loads(cache.read_bytes()) if cache.exists() else {}
-    selection = load_calibration()
-    out = []
-    for q in questions:
-        if not len(q.units) or q.names_missing:
-            out.append(Read(q, [], np.zeros(0), np.zeros(0)))
-            continue
-        probs = probabilities(q.features, selection, q.example.question, q.units)
-        picked = shortlist(probs, q.features[:, FEATURES.index("dense")])
-        texts = [q.units[i].text for i in picked]
-        missing = [t for t in texts if (q.example.question, t) not in saved]
-        if missing:
-            for t, v in zip(missing, reader.logits(q.example.question, missing), strict=True):
-                saved[(q.example.question, t)] = float(v)
-        logits = np.array([saved[(q.example.question, t)] for t in texts])
-        out.append(Read(q, picked, logits, probs[picked]))
-    cache.write_bytes(pickle.dumps(saved))
-    return out
-
-
-def simulate(reads: list[Read], fused: ReaderCalibration, max_units: int) -> list[dict[str, Any]]:
-    out = []
-    for r in reads:
-        q = r.q
-        base = {"set": q.set_name, "answerable": q.example.answerable}
-        if not r.picked:
-            out.append({**base, "best": 0.0, "correct": False, "units": 0, "refusable": False})
-            continue
-        probs = np.zeros(len(q.units))
-        probs[r.picked] = fused.probabilities(r.logits, r.sel)
-        chosen = compose(q.units, probs, fused.thresholds.more_ratio, max_units, q.example.question)
-        text = " ".join(q.units[i].text for i in chosen)
-        out.append({**base, "best": float(probs.max()), "correct": holds_gold(q.example, text),
-                    "units": len(chosen), "refusable": True})  # fmt: skip
-    return out
-
-
-def _with(fused: ReaderCalibration, **changes: Any) -> ReaderCalibration:
-    """``fused`` with some of its thresholds (or curve) changed."""
-    return dataclasses.replace(fused, thresholds=dataclasses.replace(fused.thresholds, **changes))
 
 
 FORMS = ("logit", "prob")  # the reader's score as its logit, or squashed to a probability
@@ -161,20 +104,20 @@ def _fit_one(
                                 selection=selection, weights_sha256=sha)  # fmt: skip
     best_ratio, best_value = MORE_RATIOS[0], -1.0
     for ratio in MORE_RATIOS:
-        outcomes = simulate(reads, _with(draft, more_ratio=ratio), max_units)
+        outcomes = simulate(reads, with_thresholds(draft, more_ratio=ratio), max_units)
         answerable = [o for o in outcomes if o["answerable"]]
         value = np.mean([o["correct"] for o in answerable]) - EXTRA_SENTENCE_COST * np.mean(
             [max(0, o["units"] - 1) for o in answerable]
         )
         if value > best_value:
             best_ratio, best_value = ratio, float(value)
-    draft = _with(draft, more_ratio=best_ratio)
+    draft = with_thresholds(draft, more_ratio=best_ratio)
     outcomes = simulate(reads, draft, max_units)
     answerable = [o for o in outcomes if o["answerable"] and o["refusable"]]
     cx, cy = isotonic_curve(
         [o["best"] for o in answerable], [float(o["correct"]) for o in answerable]
     )
-    curved = _with(draft, curve_x=cx, curve_y=cy)
+    curved = with_thresholds(draft, curve_x=cx, curve_y=cy)
 
     def conf(o: dict[str, Any]) -> float:
         return curved.thresholds.confidence(o["best"]) if o["refusable"] else -1.0
@@ -188,7 +131,7 @@ def _fit_one(
     given = [o for o in outcomes if o["refusable"] and conf(o) >= floor]
     confidences = [conf(o) for o in given]
     correct = [bool(o["answerable"] and o["correct"]) for o in given]
-    fitted = _with(
+    fitted = with_thresholds(
         curved,
         refuse_below=floor,
         high=choose_threshold(confidences, correct, HIGH_PRECISION),
@@ -215,43 +158,6 @@ def _weighted_lr(x: np.ndarray, y: np.ndarray, sw: np.ndarray, steps: int = 50) 
         if np.abs(step).max() < 1e-7:
             break
     return w
-
-
-def report(reads: list[Read], fused: ReaderCalibration, max_units: int) -> dict[str, Any]:
-    """Per set: answered right, refused right, coverage, precision, and ``high``'s precision."""
-    t = fused.thresholds
-    out: dict[str, Any] = {}
-    outcomes = simulate(reads, fused, max_units)
-    for name in sorted({o["set"] for o in outcomes}):
-        rows = [o for o in outcomes if o["set"] == name]
-        ans = [o for o in rows if o["answerable"]]
-        una = [o for o in rows if not o["answerable"]]
-
-        def conf(o: dict[str, Any]) -> float:
-            return t.confidence(o["best"]) if o["refusable"] else -1.0
-
-        answered = [o for o in ans if conf(o) >= t.refuse_below]
-        high = [o for o in rows if conf(o) >= t.high]
-        out[name] = {
-            "answerable": len(ans),
-            "unanswerable": len(una),
-            "right": _share(sum(o["correct"] for o in answered), len(ans)),
-            "coverage": _share(len(answered), len(ans)),
-            "precision": _share(sum(o["correct"] for o in answered), len(answered)),
-            "refused": _share(sum(conf(o) < t.refuse_below for o in una), len(una)),
-            # answerable answered with the gold, or unanswerable refused
-            "handled_right": _share(
-                sum(o["correct"] for o in answered) + sum(conf(o) < t.refuse_below for o in una),
-                len(rows),
-            ),
-            "high_n": len(high),
-            "high_right": _share(sum(o["correct"] for o in high), len(high)),
-        }
-    return out
-
-
-def _share(a: float, b: int) -> float | None:
-    return round(a / b, 3) if b else None
 
 
 def _optional(path: Path, docs: Path) -> Dataset | None:

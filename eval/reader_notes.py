@@ -17,59 +17,21 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-FIRST = (
-    "Alice Bob Carmen Dmitri Elena Farid Grace Hiro Ines Jonas Kofi Lena Mateo Nadia Omar "
-    "Priya Quentin Rosa Sven Tariq Uma Viktor Wen Ximena Yusuf Zoe Amara Bruno Chloe Diego"
-).split()
-LAST = (
-    "Okafor Lindqvist Moreau Tanaka Novak Haddad Ferreira Kowalski Brennan Castillo Ivanova "
-    "Mensah Dubois Sato Petrov Ahmed Keller Romero Nguyen Jensen"
-).split()
-# (attribute as asked, how a line names it, value maker)
-PERSON_FACTS: tuple[tuple[str, str, str], ...] = (
-    ("phone number", "phone", "phone"),
-    ("locker code", "locker code", "code4"),
-    ("email address", "email", "email"),
-    ("office", "office", "room"),
-    ("desk number", "desk", "desk"),
-    ("parking spot", "parking spot", "spot"),
-    ("extension", "extension", "ext"),
-    ("start date", "start date", "date"),
-    ("manager", "manager", "person"),
-    ("team", "team", "team"),
-    ("badge number", "badge", "badge"),
-    ("birthday", "birthday", "date"),
-)
-TEAMS = "Finance Logistics Design Research Support Legal Sales Facilities Platform Data".split()
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-PLACES = (
-    "main entrance|loading dock|bike room|server room|roof terrace|basement archive|"
-    "staff kitchen|north stairwell|print room|mail room"
-).split("|")
-PLACE_FACTS = (("door code", "door code", "code4"), ("opening hours", "hours", "hours"))
-ROLES = (
-    "fire warden|first aider|key holder|safety officer|floor manager|IT contact|"
-    "security lead|cleaning supervisor"
-).split("|")
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th")
-PRODUCTS = "Orbit Nimbus Atlas Quill Harbor Juniper Comet Tessera Lumen Vega".split()
-FEATURES = (
-    "offline mode|dark theme|CSV export|single sign-on|audit log|bulk upload|two-factor login|"
-    "webhooks|custom fields|calendar sync|PDF reports|role-based access"
-).split("|")
-FAQ_TOPICS = (
-    ("renew a membership", "Memberships are renewed at the front desk or on the website."),
-    ("book a meeting room", "Meeting rooms are booked through the shared calendar."),
-    ("report a broken window", "Broken windows are reported to Facilities on extension 2210."),
-    ("get a parking permit", "Parking permits are issued by reception for 40 euros a year."),
-    ("bring a guest", "Each member may bring two guests per month."),
-    ("return a late book", "Late books go in the drop box by the north door."),
-    ("reserve a plot", "Plots are reserved each March by emailing the coordinator."),
-    ("request a refund", "Refunds are requested with the form on the billing page."),
-    ("replace a lost badge", "A lost badge is replaced by security for a fee of 10 euros."),
-    ("join the newsletter", "You can join the newsletter from the account settings page."),
+from eval.reader_words import (
+    FAQ_TOPICS,
+    FEATURES,
+    FIRST,
+    LAST,
+    MONTHS,
+    ORDINAL_WORDS,
+    ORDINALS,
+    PERSON_FACTS,
+    PLACE_FACTS,
+    PLACES,
+    PRODUCTS,
+    ROLES,
+    SERVICES,
+    TEAMS,
 )
 
 
@@ -165,6 +127,11 @@ def people_group(rng: random.Random, answerable: bool) -> Group:
     return Group(_person_question(who, asked, rng), tuple(texts), tuple(labels), "notes-people")
 
 
+def _floor(floor: int, rng: random.Random) -> str:
+    """A floor as "3rd" or as "third", so that either answers the other."""
+    return rng.choice((ORDINALS, ORDINAL_WORDS))[floor]
+
+
 def roles_group(rng: random.Random, answerable: bool) -> Group:
     role = rng.choice(ROLES)
     floors = rng.sample(range(len(ORDINALS)), rng.randint(2, 4))
@@ -172,26 +139,62 @@ def roles_group(rng: random.Random, answerable: bool) -> Group:
     people = rng.sample([f"{f} {s}" for f in FIRST for s in LAST], len(floors))
     asked_floor = rng.choice(floors)
     for floor, person in zip(floors, people, strict=True):
+        at = _floor(floor, rng)
         line = rng.choice(
             (
-                f"{role.capitalize()}, {ORDINALS[floor]} floor: {person}",
-                f"- {ORDINALS[floor]} floor {role}: {person}",
-                f"The {role} for the {ORDINALS[floor]} floor is {person}.",
-                f"| {ORDINALS[floor]} floor | {role} | {person} |",
+                f"{role.capitalize()}, {at} floor: {person}",
+                f"- {at.capitalize()} floor {role}: {person}",
+                f"The {role} for the {at} floor is {person}.",
+                f"| {at} floor | {role} | {person} |",
             )
         )
         texts.append(line)
         labels.append(int(answerable and floor == asked_floor))
     if not answerable:
         asked_floor = rng.choice([f for f in range(len(ORDINALS)) if f not in floors])
+    at = _floor(asked_floor, rng)
     question = rng.choice(
         (
-            f"Who is the {role} on the {ORDINALS[asked_floor]} floor?",
-            f"Who is the {ORDINALS[asked_floor]} floor {role}?",
-            f"Which person is {role} for the {ORDINALS[asked_floor]} floor?",
+            f"Who is the {role} on the {at} floor?",
+            f"Who is the {at} floor {role}?",
+            f"Which person is {role} for the {at} floor?",
         )
     )
     return Group(question, tuple(texts), tuple(labels), "notes-roles")
+
+
+def contacts_group(rng: random.Random, answerable: bool) -> Group:
+    """A contacts list keyed by service ("Plumber: Dan Reyes, 555-0142"): asked who or which
+    number; a service the list does not hold has no answer."""
+    services = rng.sample(SERVICES, 5)
+    held, absent = services[:4], services[4]
+    target = rng.choice(held)
+    texts, labels = [], []
+    for service in held:
+        person, phone = _value("person", rng), _value("phone", rng)
+        texts.append(
+            rng.choice(
+                (
+                    f"{service.capitalize()}: {person}, {phone}",
+                    f"- {service.capitalize()} - {person} ({phone})",
+                    f"{service.capitalize()}: {phone} (ask for {person.split()[0]})",
+                    f"| {service} | {person} | {phone} |",
+                    f"Our {service} is {person}, on {phone}.",
+                )
+            )
+        )
+        labels.append(int(answerable and service == target))
+    asked = target if answerable else absent
+    question = rng.choice(
+        (
+            f"What's the {asked}'s phone number?",
+            f"What is the phone number of the {asked}?",
+            f"How do I reach the {asked}?",
+            f"Who is the {asked}?",
+            f"Who is our {asked}?",
+        )
+    )
+    return Group(question, tuple(texts), tuple(labels), "notes-contacts")
 
 
 def places_group(rng: random.Random, answerable: bool) -> Group:
@@ -269,7 +272,7 @@ def faq_group(rng: random.Random, answerable: bool) -> Group:
     return Group(question, tuple(texts), tuple(labels), "notes-faq")
 
 
-MAKERS = (people_group, roles_group, places_group, releases_group, faq_group)
+MAKERS = (people_group, roles_group, contacts_group, places_group, releases_group, faq_group)
 
 
 def notes_groups(count: int, seed: int, unanswerable_share: float = 0.3) -> list[Group]:

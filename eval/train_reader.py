@@ -1,6 +1,6 @@
 """Train the reading model (a cross-encoder) from the shipped MiniLM, reproducibly, on CPU.
 
-    python -m eval.train_reader --out build/reader/model     # about 20 minutes on 2 cores
+    python -m eval.train_reader --out build/reader/model     # about 25 minutes on 2 cores
 
 Data (see ``eval/READER_SOURCE.md``): COVID-QA's SQuAD-format file from the shared eval-data
 folder, only documents that no evaluation sample of ``rag eval`` draws from; any further
@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("build/reader/model"))
     parser.add_argument("--eval-data", type=Path, default=None)
     parser.add_argument("--squad", type=Path, action="append", default=[])
-    parser.add_argument("--squad-questions", type=int, default=3000, help="per --squad file")
-    parser.add_argument("--notes", type=int, default=2500, help="generated notes-style groups")
+    parser.add_argument("--squad-questions", type=int, default=4000, help="per --squad file")
+    parser.add_argument("--notes", type=int, default=3000, help="generated notes-style groups")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--seed", type=int, default=0)

@@ -2,7 +2,7 @@
 # Build (or reuse) and install the rag-reader wheel, offline.
 #   reader/build.sh PYTHON CACHE_DIR
 # A wheel in CACHE_DIR whose recorded checksum matches is installed as it is; otherwise the
-# pinned training run (python -m eval.train_reader, seed 0) trains the model (about 20 minutes
+# pinned training run (python -m eval.train_reader, seed 0) trains the model (about 25 minutes
 # on 2 cores), the wheel is built into CACHE_DIR with its checksum, and installed.
 set -euo pipefail
 python="$1"
@@ -15,7 +15,7 @@ mkdir -p "$cache"
 if [ -f "$wheel" ] && [ -f "$wheel.sha256" ] && (cd "$cache" && sha256sum --quiet -c "$(basename "$wheel").sha256"); then
     echo "rag-reader $version: using $wheel (checksum ok)"
 else
-    echo "rag-reader $version: training the reading model (python -m eval.train_reader; ~20 min)"
+    echo "rag-reader $version: training the reading model (python -m eval.train_reader; ~25 min)"
     stage="$(mktemp -d)"
     trap 'rm -rf "$stage"' EXIT
     cp -r "$here/pyproject.toml" "$here/rag_reader" "$stage/"
