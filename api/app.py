@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from api import routes_ask, routes_conversations, routes_documents, routes_openai
+from api import routes_ask, routes_conversations, routes_documents, routes_health, routes_openai
 from api.deps import current_caller
 from api.errors import ApiError, install_error_handlers
 from api.limits import UploadSizeLimit
@@ -16,12 +16,12 @@ DESCRIPTION = """Answers with checkable citations, for any client.
 * `/v1`: OpenAI-compatible (`GET /v1/models`, `POST /v1/chat/completions`, plain or
   streamed); `model` is a collection name. Answers carry `citations` and `refused` beside
   the standard fields.
-* `/api/v1`: health, one-shot questions (`POST /api/v1/ask`, the `rag ask --json` object)
+* `/api/v1`: health (open to anyone: `{"status": "ok"}`), status, one-shot questions (`POST /api/v1/ask`, the `rag ask --json` object)
   and documents (list, upload, delete).
 
 * `/api/v1/conversations`: the caller's conversations, their turns, feedback on a turn.
 
-Once any user exists every request needs `Authorization: Bearer API_KEY` (`rag users add`
+Once any user exists every request but `/api/v1/health` needs `Authorization: Bearer API_KEY` (`rag users add`
 prints one); a user sees only their own conversations and the collections they may read.
 
 Errors are `{"error": {"message", "type", "code"}}` with status 400, 401, 404, 413 or 503.
@@ -37,7 +37,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.services = services or build_services(settings)
     install_error_handlers(app)
     app.add_middleware(UploadSizeLimit, max_file_mb=settings.max_file_mb)
-    authenticated = [Depends(current_caller)]  # every route, whether it uses the caller or not
+    app.include_router(routes_health.router)  # the one route open to anyone: for probes
+    authenticated = [Depends(current_caller)]  # every other route, using the caller or not
     for router in (routes_openai.router, routes_ask.router, routes_documents.router,
                    routes_conversations.router, _unknown_paths()):  # fmt: skip
         app.include_router(router, dependencies=authenticated)

@@ -1,4 +1,4 @@
-"""REST questions: ``GET /api/v1/health`` and ``POST /api/v1/ask`` (the ``rag ask --json`` object)."""
+"""REST questions: ``GET /api/v1/status`` and ``POST /api/v1/ask`` (the ``rag ask --json`` object)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from api.schemas import AskRequest
 router = APIRouter(prefix="/api/v1", tags=["questions"])
 
 
-@router.get("/health")
-def health(services: ServicesDep) -> dict[str, Any]:
-    """200 once the server takes requests (the models may still be loading for the first)."""
+@router.get("/status")
+def status(services: ServicesDep) -> dict[str, Any]:
+    """The answerer and default collection of this server (the models may still be loading
+    for the first question); an API key is needed once users exist, unlike ``/health``."""
     return {
         "status": "ok",
         "backend": services.chat.backend(),

@@ -63,7 +63,11 @@ def api_endpoints(server: RagServer) -> list[tuple[str, str]]:
 def test_every_endpoint_wants_a_valid_key(users_server: tuple[RagServer, Keys]) -> None:
     server, keys = users_server
     endpoints = api_endpoints(server)
-    assert {"/v1/models", "/v1/chat/completions", "/api/v1/ask", "/api/v1/health",
+    # /api/v1/health is open to anyone (a probe), and says nothing but "ok"
+    open_to_all = call("GET", server.url + "/api/v1/health")
+    assert open_to_all.status == 200 and open_to_all.json() == {"status": "ok"}
+    endpoints = [e for e in endpoints if e != ("GET", "/api/v1/health")]
+    assert {"/v1/models", "/v1/chat/completions", "/api/v1/ask", "/api/v1/status",
             "/api/v1/conversations", "/api/v1/conversations/x-notes",
             "/api/v1/conversations/x-notes/turns/1/feedback",
             "/api/v1/collections"} <= {path for _, path in endpoints}  # fmt: skip

@@ -13,10 +13,12 @@ MELONI = "What did Meloni say about Italian troops in Ukraine?"
 LIGHTHOUSE = "Who is the keeper of the Zephyr lighthouse?"
 
 
-def test_health(api_server: RagServer) -> None:
+def test_health_says_only_ok_and_status_gives_the_details(api_server: RagServer) -> None:
     response = call("GET", api_server.url + "/api/v1/health")
-    assert response.status == 200
-    body = response.json()
+    assert response.status == 200 and response.json() == {"status": "ok"}
+    status = call("GET", api_server.url + "/api/v1/status")
+    assert status.status == 200
+    body = status.json()
     assert body["status"] == "ok" and body["backend"] == "extractive"
 
 
@@ -191,4 +193,4 @@ def test_openapi_docs_are_served(api_server: RagServer) -> None:
     assert call("GET", api_server.url + "/docs").status == 200
     schema = call("GET", api_server.url + "/openapi.json").json()
     assert {"/v1/chat/completions", "/v1/models", "/api/v1/ask", "/api/v1/health",
-            "/api/v1/collections/{name}/documents"} <= set(schema["paths"])  # fmt: skip
+            "/api/v1/status", "/api/v1/collections/{name}/documents"} <= set(schema["paths"])  # fmt: skip
