@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 TRUST_HEADLINES = ("coverage", "precision_when_answering", "answer_contains_gold")
 
 REPORTED_SETTINGS = ("retrieval", "top_k", "chunk_size", "chunk_overlap", "llm", "llm_model",
-                     "embedding", "reader", "min_support", "collection")  # fmt: skip
+                     "embedding", "reader", "collection")  # fmt: skip
 BASELINE_DESCRIPTION = (
     "LlamaIndex VectorStoreIndex.from_documents, SentenceSplitter 1024/200 tokens, dense top-2, "
     "same embedding model and answerer"

@@ -85,13 +85,6 @@ class Settings(BaseSettings):
     # retrieval and answering
     retrieval: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=100)
-    min_support: float = Field(
-        default=0.40,
-        ge=0,
-        le=1,
-        description="Unused since the extractive answerer refuses by calibrated confidence "
-        "(min_confidence); kept so that existing rag.toml files still load",
-    )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
     reader: bool = Field(
         default=True,

@@ -68,3 +68,14 @@ def test_a_copy_with_other_values_does_not_reuse_the_originals_collection_copies
     alpha = llm.for_collection("alpha")
     assert (alpha.collection, alpha.llm, alpha.llm_model) == ("alpha", "openai-compatible", "m")
     assert base.for_collection("alpha").llm == "extractive"
+
+
+def test_a_rag_toml_with_a_removed_setting_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # min_support was dead (the extractive answerer refuses by calibrated confidence) and is
+    # gone; a rag.toml written before still loads, and what else it says still applies
+    (tmp_path / "rag.toml").write_text("min_support = 0.4\ntop_k = 7\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(store=tmp_path / "store")
+    assert settings.top_k == 7 and not hasattr(settings, "min_support")
