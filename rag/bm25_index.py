@@ -70,8 +70,9 @@ class Bm25Index:
             chunk_sources = self._sources
         if sources and chunk_sources is not None:
             return _scoped(retriever, chunk_sources, set(sources), min(top_k, count))
-        retriever.similarity_top_k = min(top_k, count)
-        return retriever
+        # a view of this query's own on the shared index: concurrent questions never set
+        # each other's k
+        return _view(retriever, min(top_k, count))
 
     def _load_or_build(self, count: int, generation: str) -> BM25Retriever:
         _quiet_bm25s()
@@ -107,24 +108,27 @@ class Bm25Index:
         return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1)
 
 
-def _scoped(
-    base: BM25Retriever, chunk_sources: list[str], sources: set[str], top_k: int
-) -> BM25Retriever | None:
-    """A retriever over ``base``'s index (shared, not copied) that scores only the chunks of
-    ``sources`` (bm25s's weight mask)."""
+def _view(base: BM25Retriever, top_k: int, mask: list[int] | None = None) -> BM25Retriever:
+    """A retriever over ``base``'s index (shared, not copied) returning ``top_k`` chunks,
+    scoring only those of ``mask`` when given (bm25s's weight mask)."""
     # deferred for start-up time: llama_index only where needed
     from llama_index.retrievers.bm25 import BM25Retriever
 
-    scoped = BM25Retriever(
+    return BM25Retriever(
         existing_bm25=base.bm25, similarity_top_k=top_k, stemmer=base.stemmer,
         skip_stemming=base.skip_stemming, token_pattern=base.token_pattern,
+        corpus_weight_mask=mask,
     )  # fmt: skip
+
+
+def _scoped(
+    base: BM25Retriever, chunk_sources: list[str], sources: set[str], top_k: int
+) -> BM25Retriever | None:
+    """A view of ``base`` that scores only the chunks of ``sources``."""
     mask = [int(s in sources) for s in chunk_sources]
     if not any(mask):
         return None
-    scoped.similarity_top_k = min(top_k, sum(mask))
-    scoped.corpus_weight_mask = mask
-    return scoped
+    return _view(base, min(top_k, sum(mask)), mask)
 
 
 def _load(folder: Path) -> BM25Retriever:

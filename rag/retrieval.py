@@ -12,6 +12,7 @@ sentence's similarity to the question added at most a point or two and was left 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,8 +54,8 @@ class HybridRetriever:
         self.settings = settings
         self.store = store
         self.embed_model = embed_model
-        self._dense: BaseRetriever | None = None
-        self._index: Any = None
+        self._index: Any = None  # the Chroma collection as a LlamaIndex index, made once
+        self._index_lock = threading.Lock()
         self.bm25 = Bm25Index(store)
         self.units = UnitIndex(store, sentence_vectors) if sentence_vectors else None
         self.scope = DocumentScope(store)
@@ -105,28 +106,26 @@ class HybridRetriever:
         return self._dense_retriever(k, sources).retrieve(query), 1.0
 
     def _dense_retriever(self, k: int, sources: list[str]) -> BaseRetriever:
-        if self._dense is None:
-            # deferred for start-up time: llama_index only where needed
-            from llama_index.core import VectorStoreIndex
+        """A retriever of this query's own over the shared index (nothing shared is changed
+        per query, so concurrent questions cannot set each other's ``k``)."""
+        with self._index_lock:
+            if self._index is None:
+                # deferred for start-up time: llama_index only where needed
+                from llama_index.core import VectorStoreIndex
 
-            self._index = VectorStoreIndex.from_vector_store(
-                self.store.vector_store(), embed_model=self.embed_model
-            )
-            self._dense = self._index.as_retriever(similarity_top_k=k)
-        if sources:  # a retriever of its own: the shared one serves other threads
-            # deferred for start-up time: llama_index only where needed
-            from llama_index.core.vector_stores import (
-                FilterOperator,
-                MetadataFilter,
-                MetadataFilters,
-            )
+                self._index = VectorStoreIndex.from_vector_store(
+                    self.store.vector_store(), embed_model=self.embed_model
+                )
+            index = self._index
+        if not sources:
+            return index.as_retriever(similarity_top_k=k)  # type: ignore[no-any-return]
+        # deferred for start-up time: llama_index only where needed
+        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
-            only = MetadataFilter(key="source", value=sources, operator=FilterOperator.IN)
-            return self._index.as_retriever(  # type: ignore[no-any-return]
-                similarity_top_k=k, filters=MetadataFilters(filters=[only])
-            )
-        self._dense.similarity_top_k = k  # type: ignore[union-attr]
-        return self._dense
+        only = MetadataFilter(key="source", value=sources, operator=FilterOperator.IN)
+        return index.as_retriever(  # type: ignore[no-any-return]
+            similarity_top_k=k, filters=MetadataFilters(filters=[only])
+        )
 
 
 def fuse_ranks(ranked: list[tuple[list[NodeWithScore], float]]) -> list[NodeWithScore]:

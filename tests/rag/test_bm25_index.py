@@ -119,3 +119,19 @@ def test_a_store_from_before_generations_gets_one_and_a_kept_index(
     assert generation and [f.name for f in folders(orchard_store)] == [f"{count}-{generation}"]
     later = Bm25Index(Store(orchard_store))
     assert bm25_texts(later, "quinces")[0] == ORCHARD and later.builds == 0
+
+
+def test_each_query_gets_its_own_k(tmp_path: Path) -> None:
+    """Two questions in flight with different top_k: neither changes the other's (the shared
+    index is never mutated per query)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
+    (docs / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    settings = load_settings(store=tmp_path / "store")
+    LibraryService(settings).ingest([docs])
+    index = Bm25Index(Store(settings))
+    one, two = index.retriever(1), index.retriever(2)
+    assert one is not None and two is not None
+    query = "the orchard and the harbour"
+    assert len(one.retrieve(query)) == 1 and len(two.retrieve(query)) == 2
