@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from eval.plots import COLORS
+
 SIMILAR_ENOUGH = 0.7  # the README's "correct" for sets without keywords (semantic similarity)
 FLOORS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.0))
@@ -91,7 +93,6 @@ def trust_summary(records: list[dict[str, Any]], system: str) -> dict[str, Any]:
 
 # One point of a curve: x, y and the note written beside it (None: no note).
 Point = tuple[float, float, str | None]
-COLORS = {"ours": "#1f77b4", "baseline": "#ff7f0e"}
 
 
 def write_trust_plots(report: dict[str, Any], out: Path) -> list[Path]:
