@@ -12,6 +12,7 @@ from rag.bm25_index import Bm25Index
 from rag.settings import Settings, load_settings
 from rag.store import Store
 from service import LibraryService
+from tests.support.small_store import ingest_texts
 
 ORCHARD = "The orchard in Kettlewick grew quinces and medlars on the southern slope."
 HARBOUR = "The harbour at Dunmarrow froze solid for nine days in the winter of 1947."
@@ -124,12 +125,7 @@ def test_a_store_from_before_generations_gets_one_and_a_kept_index(
 def test_each_query_gets_its_own_k(tmp_path: Path) -> None:
     """Two questions in flight with different top_k: neither changes the other's (the shared
     index is never mutated per query)."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
-    (docs / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    settings = load_settings(store=tmp_path / "store")
-    LibraryService(settings).ingest([docs])
+    settings, _ = ingest_texts(tmp_path, {"orchard.txt": ORCHARD, "harbour.txt": HARBOUR})
     index = Bm25Index(Store(settings))
     one, two = index.retriever(1), index.retriever(2)
     assert one is not None and two is not None

@@ -17,10 +17,11 @@ from rag.engine import RagEngine
 from rag.node_passage import to_passage
 from rag.retrieval import HybridRetriever
 from rag.sentence_vectors import SentenceVectors, sentence_vectors_of
-from rag.settings import Settings, load_settings
+from rag.settings import Settings
 from rag.store import Store
 from rag.unit_index import UnitIndex
 from service import LibraryService
+from tests.support.small_store import ingest_texts
 
 ORCHARD = (
     "The orchard in Kettlewick grew quinces and medlars on the southern slope. "
@@ -38,13 +39,7 @@ ICE = "How long was the harbour frozen during the winter of 1947?"
 
 @pytest.fixture
 def two_docs(tmp_path: Path) -> tuple[Settings, Path]:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
-    (docs / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    settings = load_settings(store=tmp_path / "store")
-    LibraryService(settings).ingest([docs])
-    return settings, docs
+    return ingest_texts(tmp_path, {"orchard.txt": ORCHARD, "harbour.txt": HARBOUR})
 
 
 def _index(settings: Settings) -> UnitIndex:
