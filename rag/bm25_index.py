@@ -72,7 +72,7 @@ class Bm25Index:
             return _scoped(retriever, chunk_sources, set(sources), min(top_k, count))
         # a view of this query's own on the shared index: concurrent questions never set
         # each other's k
-        return _view(retriever, min(top_k, count))
+        return bm25_view(retriever, min(top_k, count))
 
     def _load_or_build(self, count: int, generation: str) -> BM25Retriever:
         _quiet_bm25s()
@@ -108,17 +108,21 @@ class Bm25Index:
         return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1)
 
 
-def _view(base: BM25Retriever, top_k: int, mask: list[int] | None = None) -> BM25Retriever:
+def bm25_view(base: BM25Retriever, top_k: int, mask: list[int] | None = None) -> BM25Retriever:
     """A retriever over ``base``'s index (shared, not copied) returning ``top_k`` chunks,
     scoring only those of ``mask`` when given (bm25s's weight mask)."""
     # deferred for start-up time: llama_index only where needed
     from llama_index.retrievers.bm25 import BM25Retriever
 
-    return BM25Retriever(
+    view = BM25Retriever(
         existing_bm25=base.bm25, similarity_top_k=top_k, stemmer=base.stemmer,
         skip_stemming=base.skip_stemming, token_pattern=base.token_pattern,
         corpus_weight_mask=mask,
     )  # fmt: skip
+    # an index built in this process (no state folder: a Chroma server) keeps its corpus in
+    # the retriever, not in the bm25s object
+    view.corpus = base.corpus
+    return view
 
 
 def _scoped(
@@ -128,7 +132,7 @@ def _scoped(
     mask = [int(s in sources) for s in chunk_sources]
     if not any(mask):
         return None
-    return _view(base, min(top_k, sum(mask)), mask)
+    return bm25_view(base, min(top_k, sum(mask)), mask)
 
 
 def _load(folder: Path) -> BM25Retriever:

@@ -131,3 +131,17 @@ def test_each_query_gets_its_own_k(tmp_path: Path) -> None:
     assert one is not None and two is not None
     query = "the orchard and the harbour"
     assert len(one.retrieve(query)) == 1 and len(two.retrieve(query)) == 2
+
+
+def test_a_view_of_an_index_built_in_this_process_finds_its_chunks() -> None:
+    """An index built here and never written (a Chroma server's collection) keeps its corpus
+    in the retriever; the per-query view must read it from there."""
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    from rag.bm25_index import bm25_view
+
+    nodes = [TextNode(text=ORCHARD), TextNode(text=HARBOUR)]
+    base = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=1)
+    found = bm25_view(base, 1).retrieve("when did the harbour freeze")
+    assert [r.node.get_content() for r in found] == [HARBOUR]
