@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from eval.bench.server_process import ServerProcess, clean_env, free_port, rag_command
+from rag.memory import rss_mb
 
 
 class RagServeProcess(ServerProcess):
@@ -31,7 +32,4 @@ class RagServeProcess(ServerProcess):
 
     def rss_mb(self) -> float:
         assert self.proc is not None
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return 0.0
+        return round(rss_mb(pid=self.proc.pid), 1)

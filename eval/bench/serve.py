@@ -17,13 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-
-def rss_mb(field: str = "VmRSS") -> float:
-    """Resident set size of this process from /proc (Linux): now (VmRSS) or peak (VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+from rag.memory import rss_mb
 
 
 def peak_rss_mb() -> float:

@@ -94,6 +94,10 @@ class ExtractiveAnswerer:
         if reader is not None:
             self.reader_calibration = reader_calibration or load_reader_calibration()
             check_fitted_for(self.reader_calibration, reader.fingerprint)
+        # the curve and thresholds in force: the fused model's with the reader, else the selection's
+        self.thresholds = (
+            self.reader_calibration.thresholds if self.reader_calibration else self.calibration
+        )
         # the units' vectors as ingest stored them (rag.sentence_vectors); None: embed them
         self.sentence_vectors = sentence_vectors
 
@@ -137,10 +141,9 @@ class ExtractiveAnswerer:
             return Selection([], 0.0, [])
         if speaker_unreported(question, [c.unit.text for c in candidates]):
             return Selection([], 0.0, candidates)  # "what did X say": nothing X is reported saying
-        calibration = self.calibration
+        calibration = self.thresholds
         probs = np.array([c.probability for c in candidates])
         if self.reader_calibration is not None:
-            calibration = self.reader_calibration.thresholds
             confidence = calibration.confidence(float(probs.max()))
         else:
             confidence = calibration.confidence(answer_score(probs))
@@ -177,9 +180,7 @@ class ExtractiveAnswerer:
         for index, value in relevance.items():
             passages[index].relevance = round(max(0.0, value), 4)
         confidence = round(selection.confidence, 4)
-        calibration = self.calibration
-        if self.reader_calibration is not None:
-            calibration = self.reader_calibration.thresholds
+        calibration = self.thresholds
         label = calibration.label(selection.confidence)
         if not selection.chosen:
             yield AnswerDelta(REFUSAL_TEXT)

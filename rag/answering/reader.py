@@ -26,6 +26,7 @@ import numpy as np
 
 from rag.encoder import MiniLMEncoder, plan_batches
 from rag.errors import ConfigError
+from rag.memory import rss_mb
 from rag.priority import yield_to_foreground
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Reader:
     """Scores ``(question, text)`` pairs; higher logits answer better."""
 
     def __init__(self, folder: str | Path, *, bfloat16: bool = False, batch_size: int = 32):
-        started, rss_before = time.perf_counter(), _rss_mb()
+        started, rss_before = time.perf_counter(), rss_mb()
         folder = Path(folder)
         if not (folder / "model.safetensors").is_file():
             raise ConfigError(f"{folder}: no reading model here (model.safetensors missing)")
@@ -59,7 +60,7 @@ class Reader:
         # what loading costs is measured whole (rag bench reports it)
         self.logits("warm-up", ["warm-up"])
         self.load_s = time.perf_counter() - started
-        self.loaded_mb = max(0.0, _rss_mb() - rss_before)
+        self.loaded_mb = max(0.0, rss_mb() - rss_before)
 
     @property
     def fingerprint(self) -> str:
@@ -105,17 +106,6 @@ def load_reader(folder: Path, bfloat16: bool) -> Reader:
     """One reader per folder and arithmetic, per process."""
     log.info("loading the reading model from %s", folder)
     return Reader(folder, bfloat16=bfloat16)
-
-
-def _rss_mb() -> float:
-    """This process's resident set size (Linux /proc; 0 elsewhere)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def weights_sha256(folder: Path) -> str:
