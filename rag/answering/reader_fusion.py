@@ -3,8 +3,9 @@
 A unit's probability is a logistic fit of three scores: the reader's score (it read the
 question against the unit; its logit, or the logit squashed to a probability so one wrong
 reading cannot outweigh everything else), that score's margin under the best shortlisted
-unit's, and the selection model's log-odds (retrieval, overlap, answer type). The answer's confidence is an isotonic curve of its best unit's probability against
-"the answer held the gold"; the refusal floor and the ``high``/``medium`` thresholds are read
+unit's, and the selection model's log-odds (retrieval, overlap, answer type). The answer's
+confidence is an isotonic curve of its best unit's probability against "the answer held the
+gold"; the refusal floor and the ``high``/``medium`` thresholds are read
 off that curve. All of it is fitted by ``python -m eval.calibrate_reader`` on a mix of domains
 and written to ``reader_calibration.json`` beside this file, with the checksum of the weights
 it was fitted for.
